@@ -1,0 +1,16 @@
+//! The REST contract of Webhook Console, shared by the console (wasm) and the server: every type
+//! that crosses the wire, the validation rules both sides run, the error body and the event-type
+//! catalog. serde only, so the console can use it at no cost in size.
+
+pub mod catalog;
+pub mod error;
+pub mod validate;
+pub mod webhook;
+
+pub use catalog::{EVENT_TYPES, EventCategory, EventTypeInfo};
+pub use error::{ErrorBody, ErrorDetail, FieldErrors};
+pub use validate::{FieldError, Lang};
+pub use webhook::*;
+
+/// The path every REST route lives under.
+pub const API_PREFIX: &str = "/api/v1";

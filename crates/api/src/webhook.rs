@@ -1,0 +1,544 @@
+//! Webhooks: what the console sends to create or modify one, what the API returns, and the list,
+//! filter and statistics shapes.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The purpose of a webhook, as seed 004's "Type".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum WebhookType {
+    #[default]
+    Events,
+    Alarms,
+}
+
+impl WebhookType {
+    pub const ALL: [Self; 2] = [Self::Events, Self::Alarms];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Events => "events",
+            Self::Alarms => "alarms",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// The language of the messages a webhook receives ("Alarm Message Language").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum MessageLanguage {
+    #[default]
+    #[serde(rename = "en")]
+    En,
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+}
+
+impl MessageLanguage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::ZhCn => "zh-CN",
+        }
+    }
+}
+
+/// How requests to the receiver authenticate. Secrets are write-only: the API returns them masked
+/// (see [`mask_secret`]); sending the masked value back on a modify keeps the stored secret.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Auth {
+    #[default]
+    None,
+    Basic {
+        username: String,
+        password: String,
+    },
+    Bearer {
+        token: String,
+    },
+    /// HMAC-SHA256 signature (Standard Webhooks) with a `whsec_` secret.
+    Signature {
+        secret: String,
+    },
+}
+
+impl Auth {
+    pub fn kind(&self) -> AuthKind {
+        match self {
+            Self::None => AuthKind::None,
+            Self::Basic { .. } => AuthKind::Basic,
+            Self::Bearer { .. } => AuthKind::Bearer,
+            Self::Signature { .. } => AuthKind::Signature,
+        }
+    }
+
+    /// The same auth with every secret replaced by its mask.
+    pub fn masked(&self) -> Self {
+        match self {
+            Self::None => Self::None,
+            Self::Basic { username, password } => Self::Basic {
+                username: username.clone(),
+                password: mask_secret(password),
+            },
+            Self::Bearer { token } => Self::Bearer { token: mask_secret(token) },
+            Self::Signature { secret } => Self::Signature { secret: mask_secret(secret) },
+        }
+    }
+
+    /// Resolves a submitted auth against the stored one: a secret equal to the stored secret's
+    /// mask means "unchanged" and takes the stored value.
+    pub fn keep_unchanged_secrets(self, stored: &Auth) -> Self {
+        let keep = |new: String, old: &String| if new == mask_secret(old) { old.clone() } else { new };
+        match (self, stored) {
+            (Self::Basic { username, password }, Self::Basic { password: old, .. }) => {
+                Self::Basic { username, password: keep(password, old) }
+            }
+            (Self::Bearer { token }, Self::Bearer { token: old }) => Self::Bearer { token: keep(token, old) },
+            (Self::Signature { secret }, Self::Signature { secret: old }) => {
+                Self::Signature { secret: keep(secret, old) }
+            }
+            (new, _) => new,
+        }
+    }
+}
+
+/// The kind of an [`Auth`], for filters and table columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthKind {
+    None,
+    Basic,
+    Bearer,
+    Signature,
+}
+
+impl AuthKind {
+    pub const ALL: [Self; 4] = [Self::None, Self::Basic, Self::Bearer, Self::Signature];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Basic => "basic",
+            Self::Bearer => "bearer",
+            Self::Signature => "signature",
+        }
+    }
+}
+
+/// The mask every secret is returned as: never the secret itself, at most its last four
+/// characters, and only when it is long enough for those to give nothing away.
+pub fn mask_secret(secret: &str) -> String {
+    let n = secret.chars().count();
+    if n >= 16 {
+        let tail: String = secret.chars().skip(n - 4).collect();
+        format!("••••••••{tail}")
+    } else {
+        "••••••••".into()
+    }
+}
+
+/// Whether a string is a mask produced by [`mask_secret`].
+pub fn is_masked(s: &str) -> bool {
+    s.starts_with("••••••••")
+}
+
+/// Delivery health, as in the OpenMetadata webhook model.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum WebhookStatus {
+    #[default]
+    Active,
+    AwaitingRetry,
+    Failed,
+    RetryLimitReached,
+    Disabled,
+}
+
+impl WebhookStatus {
+    pub const ALL: [Self; 5] =
+        [Self::Active, Self::AwaitingRetry, Self::Failed, Self::RetryLimitReached, Self::Disabled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::AwaitingRetry => "awaitingRetry",
+            Self::Failed => "failed",
+            Self::RetryLimitReached => "retryLimitReached",
+            Self::Disabled => "disabled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// What went wrong with deliveries lately. Times are RFC 3339 UTC.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FailureDetails {
+    pub last_successful_at: Option<String>,
+    pub last_failed_at: Option<String>,
+    pub last_failed_status_code: Option<u16>,
+    pub last_failed_reason: Option<String>,
+    pub next_attempt: Option<String>,
+}
+
+pub const DEFAULT_BATCH_SIZE: u32 = 10;
+pub const DEFAULT_TIMEOUT: u32 = 10;
+
+fn default_true() -> bool {
+    true
+}
+fn default_batch_size() -> u32 {
+    DEFAULT_BATCH_SIZE
+}
+fn default_timeout() -> u32 {
+    DEFAULT_TIMEOUT
+}
+
+/// The body of create (`POST /webhooks`) and modify (`PUT /webhooks/{id}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WebhookIn {
+    /// 1–128 characters, unique among webhooks that are not deleted (case-insensitive).
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(rename = "type", default)]
+    pub kind: WebhookType,
+    /// `http://` or `https://`, at most 2048 characters.
+    pub url: String,
+    #[serde(default)]
+    pub language: MessageLanguage,
+    #[serde(default)]
+    pub auth: Auth,
+    /// Extra request headers sent with every delivery.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Catalog keys; at least one.
+    pub event_types: Vec<String>,
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// Events per delivery, 1–100.
+    #[serde(default = "default_batch_size")]
+    pub batch_size: u32,
+    /// Seconds to wait for the receiver, 1–60.
+    #[serde(default = "default_timeout")]
+    pub timeout: u32,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// On modify: the version the change was made from. When given and no longer current the
+    /// modify fails with 409 instead of overwriting someone else's change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+}
+
+impl Default for WebhookIn {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            description: String::new(),
+            kind: WebhookType::Events,
+            url: String::new(),
+            language: MessageLanguage::En,
+            auth: Auth::None,
+            headers: BTreeMap::new(),
+            event_types: Vec::new(),
+            enabled: true,
+            batch_size: DEFAULT_BATCH_SIZE,
+            timeout: DEFAULT_TIMEOUT,
+            tags: BTreeMap::new(),
+            version: None,
+        }
+    }
+}
+
+/// A webhook as the API returns it; secrets masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Webhook {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    #[serde(rename = "type")]
+    pub kind: WebhookType,
+    pub url: String,
+    pub language: MessageLanguage,
+    pub auth: Auth,
+    pub headers: BTreeMap<String, String>,
+    pub event_types: Vec<String>,
+    pub enabled: bool,
+    /// `disabled` whenever `enabled` is false.
+    pub status: WebhookStatus,
+    pub failure_details: FailureDetails,
+    pub batch_size: u32,
+    pub timeout: u32,
+    pub tags: BTreeMap<String, String>,
+    /// Starts at 1, +1 on every change.
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+impl Webhook {
+    /// The create/modify body that reproduces this webhook (secrets stay masked, which the
+    /// server reads as "unchanged").
+    pub fn to_input(&self) -> WebhookIn {
+        WebhookIn {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            kind: self.kind,
+            url: self.url.clone(),
+            language: self.language,
+            auth: self.auth.clone(),
+            headers: self.headers.clone(),
+            event_types: self.event_types.clone(),
+            enabled: self.enabled,
+            batch_size: self.batch_size,
+            timeout: self.timeout,
+            tags: self.tags.clone(),
+            version: Some(self.version),
+        }
+    }
+}
+
+/// A page of results: `{"results": [...], "total_count": N}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub results: Vec<T>,
+    pub total_count: u64,
+}
+
+/// Orders the list can be sorted in; a leading `-` in the query means descending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortField {
+    Name,
+    Type,
+    Status,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl SortField {
+    pub const ALL: [Self; 5] = [Self::Name, Self::Type, Self::Status, Self::CreatedAt, Self::UpdatedAt];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::Status => "status",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+}
+
+/// `?sort=` parsed: a field and a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub field: SortField,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    /// Newest first.
+    fn default() -> Self {
+        Self { field: SortField::CreatedAt, descending: true }
+    }
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Option<Self> {
+        let (descending, name) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        let field = SortField::ALL.into_iter().find(|f| f.as_str() == name)?;
+        Some(Self { field, descending })
+    }
+
+    pub fn to_query(self) -> String {
+        format!("{}{}", if self.descending { "-" } else { "" }, self.field.as_str())
+    }
+}
+
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// The list query `?search=&type=&enabled=&status=&event_type=&sort=&page=&page_size=`, parsed and
+/// checked. Both sides build it from the same strings: the server from the request, the console
+/// from its URL, so a shared link shows the same view.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WebhookQuery {
+    /// Matches name, URL and description, case-insensitively.
+    pub search: Option<String>,
+    pub kind: Option<WebhookType>,
+    pub enabled: Option<bool>,
+    pub status: Option<WebhookStatus>,
+    pub event_type: Option<String>,
+    pub sort: Sort,
+    /// From 1.
+    pub page: u32,
+    /// 1–100, default 20.
+    pub page_size: u32,
+}
+
+impl WebhookQuery {
+    /// Parses query pairs; unknown keys are ignored, bad values are field errors.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, crate::FieldErrors> {
+        let mut q = Self { page: 1, page_size: DEFAULT_PAGE_SIZE, ..Self::default() };
+        let mut errors = crate::FieldErrors::new();
+        for (key, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            let mut bad = |msg: String| {
+                errors.insert(key.to_string(), msg);
+            };
+            match key {
+                "search" => q.search = Some(value.chars().take(200).collect()),
+                "type" => match WebhookType::parse(value) {
+                    Some(t) => q.kind = Some(t),
+                    None => bad("must be one of: events, alarms".into()),
+                },
+                "enabled" => match value {
+                    "true" => q.enabled = Some(true),
+                    "false" => q.enabled = Some(false),
+                    _ => bad("must be true or false".into()),
+                },
+                "status" => match WebhookStatus::parse(value) {
+                    Some(s) => q.status = Some(s),
+                    None => bad(format!(
+                        "must be one of: {}",
+                        WebhookStatus::ALL.map(|s| s.as_str()).join(", ")
+                    )),
+                },
+                "event_type" => match crate::catalog::find(value) {
+                    Some(e) => q.event_type = Some(e.0.to_string()),
+                    None => bad(format!("unknown event type '{value}'")),
+                },
+                "sort" => match Sort::parse(value) {
+                    Some(s) => q.sort = s,
+                    None => bad(format!(
+                        "must be one of: {} (prefix - for descending)",
+                        SortField::ALL.map(|s| s.as_str()).join(", ")
+                    )),
+                },
+                "page" => match value.parse::<u32>() {
+                    Ok(p) if p >= 1 => q.page = p,
+                    _ => bad("must be a whole number from 1".into()),
+                },
+                "page_size" => match value.parse::<u32>() {
+                    Ok(p) if (1..=MAX_PAGE_SIZE).contains(&p) => q.page_size = p,
+                    _ => bad(format!("must be a whole number from 1 to {MAX_PAGE_SIZE}")),
+                },
+                _ => {}
+            }
+        }
+        if errors.is_empty() { Ok(q) } else { Err(errors) }
+    }
+
+    /// The non-default parts as query pairs, in a stable order.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(s) = &self.search {
+            out.push(("search", s.clone()));
+        }
+        if let Some(t) = self.kind {
+            out.push(("type", t.as_str().into()));
+        }
+        if let Some(e) = self.enabled {
+            out.push(("enabled", e.to_string()));
+        }
+        if let Some(s) = self.status {
+            out.push(("status", s.as_str().into()));
+        }
+        if let Some(e) = &self.event_type {
+            out.push(("event_type", e.clone()));
+        }
+        if self.sort != Sort::default() {
+            out.push(("sort", self.sort.to_query()));
+        }
+        if self.page > 1 {
+            out.push(("page", self.page.to_string()));
+        }
+        if self.page_size != DEFAULT_PAGE_SIZE {
+            out.push(("page_size", self.page_size.to_string()));
+        }
+        out
+    }
+}
+
+/// `GET /webhooks/stat`: counts of the webhooks that are not deleted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookStat {
+    pub total: u64,
+    /// `events` / `alarms` → count.
+    pub by_type: BTreeMap<String, u64>,
+    /// `enabled` / `disabled` → count.
+    pub by_enabled: BTreeMap<String, u64>,
+    /// Status (`active`, `awaitingRetry`, …) → count; every status is present.
+    pub by_status: BTreeMap<String, u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_masked_and_kept_when_sent_back_masked() {
+        let stored = Auth::Bearer { token: "abcdefghijklmnopqrstuvwxyz".into() };
+        let masked = stored.masked();
+        assert_eq!(masked, Auth::Bearer { token: "••••••••wxyz".into() });
+        assert_eq!(masked.clone().keep_unchanged_secrets(&stored), stored);
+        let changed = Auth::Bearer { token: "new-token-value".into() };
+        assert_eq!(changed.clone().keep_unchanged_secrets(&stored), changed);
+        // Short secrets show nothing of themselves.
+        assert_eq!(mask_secret("pw"), "••••••••");
+    }
+
+    #[test]
+    fn query_round_trips_and_rejects_bad_values() {
+        let q = WebhookQuery::from_pairs([
+            ("search", "ops"),
+            ("type", "alarms"),
+            ("enabled", "false"),
+            ("sort", "-name"),
+            ("page", "3"),
+        ])
+        .unwrap();
+        let pairs = q.to_pairs();
+        let again = WebhookQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
+        assert_eq!(q, again);
+        let err = WebhookQuery::from_pairs([("page", "0"), ("status", "weird"), ("page_size", "1000")])
+            .unwrap_err();
+        assert_eq!(err.keys().collect::<Vec<_>>(), ["page", "page_size", "status"]);
+    }
+
+    #[test]
+    fn wire_names_are_as_documented() {
+        let json = serde_json::to_value(Auth::Basic { username: "u".into(), password: "p".into() }).unwrap();
+        assert_eq!(json, serde_json::json!({"type": "basic", "username": "u", "password": "p"}));
+        assert_eq!(serde_json::to_value(WebhookStatus::AwaitingRetry).unwrap(), "awaitingRetry");
+        assert_eq!(serde_json::to_value(MessageLanguage::ZhCn).unwrap(), "zh-CN");
+        let input: WebhookIn =
+            serde_json::from_str(r#"{"name":"a","url":"https://x.io","event_types":["config.change"]}"#).unwrap();
+        assert_eq!((input.batch_size, input.timeout, input.enabled), (10, 10, true));
+    }
+}
