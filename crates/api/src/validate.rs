@@ -175,10 +175,10 @@ pub fn url(s: &str) -> Result<(), FieldError> {
             None => (authority, None),
         }
     };
-    if let Some(p) = port {
-        if !matches!(p.parse::<u32>(), Ok(1..=65535)) {
-            return Err(FieldError::UrlMalformed);
-        }
+    if let Some(p) = port
+        && !matches!(p.parse::<u32>(), Ok(1..=65535))
+    {
+        return Err(FieldError::UrlMalformed);
     }
     if !authority.starts_with('[') {
         let label_ok = |l: &str| {

@@ -1,0 +1,107 @@
+//! The app shell: providers, the router, and the layout (sidebar, top bar, content, toasts).
+
+use crate::components::{ToastRegion, Toasts};
+use crate::i18n::{I18n, Lang, T};
+use crate::pages::{NotFound, WebhookEdit, WebhookList, WebhookNew};
+use crate::theme::{Theme, ThemeState};
+use leptos::prelude::*;
+use leptos_router::components::{A, Redirect, Route, Router, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::path;
+
+#[component]
+pub fn App() -> impl IntoView {
+    I18n::provide();
+    ThemeState::provide();
+    Toasts::provide();
+    view! {
+        <Router>
+            <div class="shell">
+                <Sidebar />
+                <div class="main">
+                    <TopBar />
+                    <main class="content" id="content">
+                        <Routes fallback=NotFound>
+                            <Route path=path!("/") view=|| view! { <Redirect path="/webhooks" /> } />
+                            <Route path=path!("/webhooks") view=WebhookList />
+                            <Route path=path!("/webhooks/new") view=WebhookNew />
+                            <Route path=path!("/webhooks/:id/edit") view=WebhookEdit />
+                        </Routes>
+                    </main>
+                </div>
+            </div>
+            <ToastRegion />
+        </Router>
+    }
+}
+
+#[component]
+fn Sidebar() -> impl IntoView {
+    let i18n = I18n::expect();
+    view! {
+        <aside class="sidebar">
+            <div class="brand">
+                <span class="brand-mark" aria-hidden="true">"⚡"</span>
+                {move || i18n.t(T::AppName)}
+            </div>
+            <nav aria-label=move || i18n.t(T::Navigation)>
+                <div class="nav-group">{move || i18n.t(T::Notification)}</div>
+                <A href="/webhooks" attr:class="nav-link">{move || i18n.t(T::WebHook)}</A>
+            </nav>
+        </aside>
+    }
+}
+
+#[component]
+fn TopBar() -> impl IntoView {
+    let i18n = I18n::expect();
+    let theme = ThemeState::expect();
+    let location = use_location();
+    // The last crumb names the page the path shows.
+    let page = move || {
+        let path = location.pathname.get();
+        if path == "/webhooks/new" {
+            Some(T::AddWebhook)
+        } else if path.starts_with("/webhooks/") && path.ends_with("/edit") {
+            Some(T::ModifyWebhook)
+        } else {
+            None
+        }
+    };
+    view! {
+        <header class="topbar">
+            <nav class="breadcrumbs" aria-label=move || i18n.t(T::Breadcrumbs)>
+                <span>{move || i18n.t(T::Notification)}</span>
+                <span class="crumb-sep" aria-hidden="true">"/"</span>
+                {move || match page() {
+                    None => view! { <span aria-current="page">{i18n.t(T::WebHook)}</span> }.into_any(),
+                    Some(t) => view! {
+                        <a href="/webhooks">{i18n.t(T::WebHook)}</a>
+                        <span class="crumb-sep" aria-hidden="true">"/"</span>
+                        <span aria-current="page">{i18n.t(t)}</span>
+                    }.into_any(),
+                }}
+            </nav>
+            <div class="topbar-tools">
+                <label for="lang-switch" class="visually-hidden">{move || i18n.t(T::Language)}</label>
+                <select
+                    id="lang-switch"
+                    class="input input-compact"
+                    on:change=move |ev| i18n.lang.set(if event_target_value(&ev) == "zh-CN" { Lang::Zh } else { Lang::En })
+                >
+                    <option value="en" selected=move || i18n.lang.get() == Lang::En>"English"</option>
+                    <option value="zh-CN" selected=move || i18n.lang.get() == Lang::Zh>"中文"</option>
+                </select>
+                <button
+                    type="button"
+                    class="btn btn-quiet"
+                    aria-pressed=move || (theme.theme.get() == Theme::Dark).to_string()
+                    on:click=move |_| theme.toggle()
+                >
+                    {move || if theme.theme.get() == Theme::Dark { "☾ " } else { "☀ " }}
+                    {move || i18n.t(T::ThemeDark)}
+                </button>
+            </div>
+        </header>
+    }
+}

@@ -1,0 +1,174 @@
+//! The console's two languages. Every visible text is a [`T`] key with its English and Chinese
+//! wording side by side, so a missing translation is a compile error, not a blank.
+
+use leptos::prelude::*;
+pub use webhook_api::Lang;
+
+macro_rules! texts {
+    ($($key:ident => $en:expr, $zh:expr;)*) => {
+        /// A visible text of the console.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum T { $($key),* }
+
+        impl T {
+            pub fn get(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((T::$key, Lang::En) => $en, (T::$key, Lang::Zh) => $zh,)*
+                }
+            }
+        }
+    };
+}
+
+texts! {
+    AppName => "Webhook Console", "Webhook 控制台";
+    Notification => "Notification", "通知";
+    WebHook => "WebHook", "WebHook";
+    Navigation => "Main navigation", "主导航";
+    Breadcrumbs => "Breadcrumbs", "面包屑导航";
+    Language => "Language", "语言";
+    ThemeDark => "Dark theme", "深色主题";
+    ThemeLight => "Light theme", "浅色主题";
+    AddWebhook => "Add WebHook", "添加 WebHook";
+    ModifyWebhook => "Modify WebHook", "修改 WebHook";
+    Search => "Search", "搜索";
+    SearchPlaceholder => "Name, URL or description", "名称、URL 或描述";
+    Type => "Type", "类型";
+    Name => "Name", "名称";
+    Url => "URL", "URL";
+    Description => "Description", "描述";
+    AlarmMessageLanguage => "Alarm Message Language", "告警消息语言";
+    AuthType => "Auth Type", "认证类型";
+    Enable => "Enable", "启用";
+    Disable => "Disable", "禁用";
+    Enabled => "Enabled", "已启用";
+    Disabled => "Disabled", "已禁用";
+    EventType => "Event Type", "事件类型";
+    Status => "Status", "状态";
+    Actions => "Actions", "操作";
+    Sort => "Sort", "排序";
+    Modify => "Modify", "修改";
+    Delete => "Delete", "删除";
+    Submit => "Submit", "提交";
+    Cancel => "Cancel", "取消";
+    Events => "Events", "事件";
+    Alarms => "Alarms", "告警";
+    English => "English", "英文";
+    Chinese => "Chinese", "中文";
+    AuthNone => "Unauthentication", "无认证";
+    AuthBasic => "Basic", "Basic 认证";
+    AuthBearer => "Bearer token", "Bearer 令牌";
+    AuthSignature => "Signature (HMAC-SHA256)", "签名（HMAC-SHA256）";
+    Username => "Username", "用户名";
+    Password => "Password", "密码";
+    Token => "Token", "令牌";
+    Secret => "Signing secret", "签名密钥";
+    Generate => "Generate", "生成";
+    SecretKeptHint => "Leave the masked value to keep the stored secret.", "保留掩码值即沿用已保存的密钥。";
+    All => "All", "全部";
+    StatusActive => "Active", "正常";
+    StatusAwaitingRetry => "Awaiting retry", "等待重试";
+    StatusFailed => "Failed", "失败";
+    StatusRetryLimitReached => "Retry limit reached", "重试次数已用尽";
+    StatusDisabled => "Disabled", "已禁用";
+    Total => "Total", "总数";
+    Previous => "Previous", "上一页";
+    Next => "Next", "下一页";
+    Pagination => "Pagination", "分页";
+    PageSize => "Per page", "每页";
+    ShowingRange => "Showing {from}–{to} of {total}", "第 {from}–{to} 条，共 {total} 条";
+    PageOf => "Page {page} of {pages}", "第 {page} / {pages} 页";
+    Loading => "Loading…", "加载中…";
+    Retry => "Retry", "重试";
+    ClearFilters => "Clear filters", "清除筛选";
+    EmptyTitle => "No webhooks yet", "还没有 WebHook";
+    EmptyHint => "Add a webhook to start sending notifications to your systems.", "添加一个 WebHook，开始向您的系统推送通知。";
+    NoMatchTitle => "No webhook matches these filters", "没有符合筛选条件的 WebHook";
+    NoMatchHint => "Change the search or clear the filters.", "请修改搜索条件或清除筛选。";
+    UnreachableTitle => "The server cannot be reached", "无法连接服务器";
+    UnreachableHint => "Check that webhook-server is running, then retry.", "请确认 webhook-server 正在运行，然后重试。";
+    ConfirmDeleteTitle => "Delete this webhook?", "删除此 WebHook？";
+    ConfirmDeleteText => "“{name}” will stop receiving notifications. This action cannot be undone.", "“{name}”将不再接收通知。此操作无法撤销。";
+    ConfirmDiscardTitle => "Discard unsaved changes?", "放弃未保存的修改？";
+    ConfirmDiscardText => "What you entered for this webhook will be cleared.", "您为此 WebHook 填写的内容将被清除。";
+    Discard => "Discard", "放弃";
+    KeepEditing => "Keep editing", "继续编辑";
+    Created => "WebHook “{name}” added.", "已添加 WebHook“{name}”。";
+    Updated => "WebHook “{name}” saved.", "已保存 WebHook“{name}”。";
+    Deleted => "WebHook “{name}” deleted.", "已删除 WebHook“{name}”。";
+    EnabledToast => "WebHook “{name}” enabled.", "已启用 WebHook“{name}”。";
+    DisabledToast => "WebHook “{name}” disabled.", "已禁用 WebHook“{name}”。";
+    FixErrors => "Please correct the highlighted fields.", "请修正标出的字段。";
+    Dismiss => "Dismiss", "关闭";
+    Saving => "Saving…", "保存中…";
+    Working => "Working…", "处理中…";
+    Advanced => "Advanced settings", "高级设置";
+    Headers => "Custom headers", "自定义请求头";
+    HeaderName => "Header name", "请求头名称";
+    HeaderValue => "Header value", "请求头值";
+    AddHeader => "Add header", "添加请求头";
+    Remove => "Remove", "移除";
+    BatchSize => "Batch size", "批量大小";
+    Timeout => "Timeout (seconds)", "超时（秒）";
+    SelectedCount => "{n} selected", "已选 {n} 项";
+    NotFoundTitle => "Page not found", "页面不存在";
+    NotFoundHint => "The address does not match any page of the console.", "该地址不对应控制台的任何页面。";
+    BackToList => "Back to the WebHook list", "返回 WebHook 列表";
+    WebhookGone => "This webhook does not exist or was deleted.", "此 WebHook 不存在或已被删除。";
+    ErrorNetwork => "The server cannot be reached. Check your connection and retry.", "无法连接服务器，请检查网络后重试。";
+    ErrorUnexpected => "The server sent an unexpected answer.", "服务器返回了无法识别的应答。";
+    Close => "Close", "关闭";
+    MoreEventTypes => "+{n} more", "另有 {n} 项";
+}
+
+/// The current language, provided at the root.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub lang: RwSignal<Lang>,
+}
+
+const STORAGE_KEY: &str = "webhook-console.lang";
+
+impl I18n {
+    /// Provides the language remembered in this browser (or English) to the whole app.
+    pub fn provide() -> Self {
+        let stored = crate::storage::get(STORAGE_KEY);
+        let lang = RwSignal::new(if stored.as_deref() == Some("zh-CN") { Lang::Zh } else { Lang::En });
+        Effect::new(move || {
+            let code = lang_code(lang.get());
+            crate::storage::set(STORAGE_KEY, code);
+            if let Some(html) = document().document_element() {
+                let _ = html.set_attribute("lang", code);
+            }
+        });
+        let i18n = Self { lang };
+        provide_context(i18n);
+        i18n
+    }
+
+    pub fn expect() -> Self {
+        expect_context()
+    }
+
+    /// The text of `key` in the current language (reactive when called inside a view closure).
+    pub fn t(self, key: T) -> &'static str {
+        key.get(self.lang.get())
+    }
+
+    /// The text of `key` with `{name}`-style placeholders filled in.
+    pub fn fmt(self, key: T, args: &[(&str, &str)]) -> String {
+        fill(self.t(key), args)
+    }
+}
+
+pub fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en",
+        Lang::Zh => "zh-CN",
+    }
+}
+
+/// Replaces each `{name}` of `template` by its value.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    args.iter().fold(template.to_string(), |s, (k, v)| s.replace(&format!("{{{k}}}"), v))
+}

@@ -1,0 +1,450 @@
+//! Add WebHook (`/webhooks/new`) and Modify WebHook (`/webhooks/:id/edit`): one form, validated
+//! as you type with the rules of `webhook-api`, the server's field errors shown in place, and
+//! nothing typed lost on a failed submit.
+
+mod draft;
+
+use crate::api::{self, ClientError};
+use crate::components::field::error_id;
+use crate::components::{ConfirmDialog, EventTypePicker, Field, Toasts};
+use crate::i18n::{I18n, T};
+use draft::{Draft, generate_secret};
+use leptos::prelude::*;
+use leptos_router::{hooks::use_navigate, hooks::use_params_map};
+use std::collections::{BTreeMap, BTreeSet};
+use webhook_api::validate::{FieldError, validate_webhook};
+use webhook_api::{AuthKind, FieldErrors, MessageLanguage, Webhook, WebhookIn, WebhookType, is_masked};
+
+/// `/webhooks/new`
+#[component]
+pub fn WebhookNew() -> impl IntoView {
+    view! { <WebhookForm initial=WebhookIn::default() id=None /> }
+}
+
+/// `/webhooks/:id/edit`: loads the webhook, then the same form prefilled.
+#[component]
+pub fn WebhookEdit() -> impl IntoView {
+    let i18n = I18n::expect();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let webhook = LocalResource::new(move || {
+        let id = id();
+        async move { api::get_webhook(&id).await }
+    });
+    view! {
+        <Transition fallback=move || view! { <p class="card loading">{move || i18n.t(T::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match webhook.await {
+                    Ok(w) => view! { <WebhookForm initial=w.to_input() id=Some(w.id.clone()) /> }.into_any(),
+                    Err(e) => view! { <LoadError error=e /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Why the webhook to modify could not be shown.
+#[component]
+fn LoadError(error: ClientError) -> impl IntoView {
+    let i18n = I18n::expect();
+    let gone = error.status() == Some(404);
+    view! {
+        <section class="card empty" role="alert">
+            <h1>{move || if gone { i18n.t(T::WebhookGone).to_string() } else { error.message(i18n.lang.get()) }}</h1>
+            <a href="/webhooks" class="btn btn-primary">{move || i18n.t(T::BackToList)}</a>
+        </section>
+    }
+}
+
+/// The result of a submit, for the toast.
+fn saved_toast(i18n: I18n, created: bool, w: &Webhook) -> String {
+    i18n.fmt(if created { T::Created } else { T::Updated }, &[("name", &w.name)])
+}
+
+#[component]
+fn WebhookForm(
+    /// What the form starts with (defaults for Add, the stored webhook for Modify).
+    initial: WebhookIn,
+    /// The webhook being modified; `None` adds a new one.
+    id: Option<String>,
+) -> impl IntoView {
+    let i18n = I18n::expect();
+    let toasts = Toasts::expect();
+    let navigate = use_navigate();
+    let creating = id.is_none();
+    let draft = Draft::new(&initial);
+    let initial = StoredValue::new(initial);
+    let input = Memo::new(move |_| draft.to_input());
+    let client_errors = Memo::new(move |_| input.with(validate_webhook));
+    // Fields the user has edited (their errors show as they type) and the server's verdicts.
+    let touched = RwSignal::new(BTreeSet::<&'static str>::new());
+    let submitted = RwSignal::new(false);
+    let server_errors = RwSignal::new(FieldErrors::new());
+    let edited = move |field: &'static str| {
+        touched.update(|t| {
+            t.insert(field);
+        });
+        server_errors.update(|e| {
+            e.retain(|k, _| !k.starts_with(field));
+        });
+    };
+    let error_for = move |field: &'static str| -> Signal<Option<String>> {
+        Signal::derive(move || {
+            let shown = submitted.get() || touched.with(|t| t.contains(field));
+            let client = client_errors.with(|e| e.get(field).map(|e: &FieldError| e.message(i18n.lang.get())));
+            shown.then_some(client).flatten().or_else(|| server_errors.with(|e| e.get(field).cloned()))
+        })
+    };
+    let dirty = move || input.with(|i| initial.with_value(|init| i != init));
+
+    let save = Action::new_local(move |body: &WebhookIn| {
+        let (body, id) = (body.clone(), id.clone());
+        async move {
+            match id {
+                None => api::create_webhook(&body).await,
+                Some(id) => api::update_webhook(&id, &body).await,
+            }
+        }
+    });
+    let list_url = "/webhooks";
+    Effect::new({
+        let navigate = navigate.clone();
+        move || match save.value().get() {
+            Some(Ok(w)) => {
+                toasts.success(saved_toast(i18n, creating, &w));
+                navigate(list_url, Default::default());
+            }
+            Some(Err(e)) => {
+                let fields = e.fields();
+                toasts.error(if fields.is_empty() { e.message(i18n.lang.get()) } else { i18n.t(T::FixErrors).into() });
+                server_errors.set(fields);
+            }
+            None => {}
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submitted.set(true);
+        if let Some(field) = client_errors.with(|e| e.keys().next().copied()) {
+            toasts.error(i18n.t(T::FixErrors));
+            focus(field);
+            return;
+        }
+        save.dispatch(input.get());
+    };
+
+    let confirm_discard = RwSignal::new(false);
+    let cancel = {
+        let navigate = navigate.clone();
+        move |_| if dirty() { confirm_discard.set(true) } else { navigate(list_url, Default::default()) }
+    };
+    let discard = Callback::new(move |_| {
+        confirm_discard.set(false);
+        navigate(list_url, Default::default());
+    });
+
+    let text_input = move |id: &'static str, field: &'static str, value: RwSignal<String>, kind: &'static str| {
+        let error = error_for(field);
+        view! {
+            <input
+                id=id
+                type=kind
+                class="input"
+                autocomplete="off"
+                prop:value=value
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=error_id(id)
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    edited(field);
+                }
+                on:blur=move |_| edited(field)
+            />
+        }
+    };
+    let secret_hint = Signal::derive(move || {
+        let masked = [draft.password, draft.token, draft.secret].iter().any(|s| s.with(|s| is_masked(s)));
+        if masked { i18n.t(T::SecretKeptHint) } else { "" }
+    });
+
+    view! {
+        <section class="card form-card">
+            <h1>{move || i18n.t(if creating { T::AddWebhook } else { T::ModifyWebhook })}</h1>
+            <form class="form" novalidate on:submit=submit>
+                <fieldset class="field radio-row" id="wh-type">
+                    <legend class="field-label">{move || i18n.t(T::Type)}</legend>
+                    {WebhookType::ALL
+                        .into_iter()
+                        .map(|t| {
+                            view! {
+                                <label class="radio">
+                                    <input
+                                        type="radio"
+                                        name="type"
+                                        prop:checked=move || draft.kind.get() == t
+                                        on:change=move |_| draft.kind.set(t)
+                                    />
+                                    {move || i18n.t(if t == WebhookType::Events { T::Events } else { T::Alarms })}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <Field id="wh-name" label=Signal::derive(move || i18n.t(T::Name)) error=error_for("name") required=true>
+                    {text_input("wh-name", "name", draft.name, "text")}
+                </Field>
+                <Field id="wh-url" label=Signal::derive(move || i18n.t(T::Url)) error=error_for("url") required=true>
+                    {text_input("wh-url", "url", draft.url, "url")}
+                </Field>
+                <Field id="wh-language" label=Signal::derive(move || i18n.t(T::AlarmMessageLanguage))>
+                    <select
+                        id="wh-language"
+                        class="input"
+                        on:change=move |ev| {
+                            draft.language.set(if event_target_value(&ev) == "zh-CN" { MessageLanguage::ZhCn } else { MessageLanguage::En })
+                        }
+                    >
+                        <option value="en" selected=move || draft.language.get() == MessageLanguage::En>
+                            {move || i18n.t(T::English)}
+                        </option>
+                        <option value="zh-CN" selected=move || draft.language.get() == MessageLanguage::ZhCn>
+                            {move || i18n.t(T::Chinese)}
+                        </option>
+                    </select>
+                </Field>
+                <Field id="wh-auth" label=Signal::derive(move || i18n.t(T::AuthType))>
+                    <select
+                        id="wh-auth"
+                        class="input"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some(k) = AuthKind::ALL.into_iter().find(|k| k.as_str() == v) {
+                                draft.auth_kind.set(k);
+                            }
+                        }
+                    >
+                        {AuthKind::ALL
+                            .into_iter()
+                            .map(|k| {
+                                view! {
+                                    <option value=k.as_str() selected=move || draft.auth_kind.get() == k>
+                                        {move || i18n.t(auth_label(k))}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </Field>
+                {move || match draft.auth_kind.get() {
+                    AuthKind::None => ().into_any(),
+                    AuthKind::Basic => view! {
+                        <div class="field-row">
+                            <Field id="wh-username" label=Signal::derive(move || i18n.t(T::Username)) error=error_for("auth.username") required=true>
+                                {text_input("wh-username", "auth.username", draft.username, "text")}
+                            </Field>
+                            <Field id="wh-password" label=Signal::derive(move || i18n.t(T::Password)) error=error_for("auth.password") required=true hint=secret_hint>
+                                {text_input("wh-password", "auth.password", draft.password, "password")}
+                            </Field>
+                        </div>
+                    }.into_any(),
+                    AuthKind::Bearer => view! {
+                        <Field id="wh-token" label=Signal::derive(move || i18n.t(T::Token)) error=error_for("auth.token") required=true hint=secret_hint>
+                            {text_input("wh-token", "auth.token", draft.token, "password")}
+                        </Field>
+                    }.into_any(),
+                    AuthKind::Signature => view! {
+                        <Field id="wh-secret" label=Signal::derive(move || i18n.t(T::Secret)) error=error_for("auth.secret") required=true hint=secret_hint>
+                            <div class="input-with-button">
+                                {text_input("wh-secret", "auth.secret", draft.secret, "text")}
+                                <button
+                                    type="button"
+                                    class="btn"
+                                    on:click=move |_| {
+                                        if let Some(s) = generate_secret() {
+                                            draft.secret.set(s);
+                                            edited("auth.secret");
+                                        }
+                                    }
+                                >
+                                    {move || i18n.t(T::Generate)}
+                                </button>
+                            </div>
+                        </Field>
+                    }.into_any(),
+                }}
+                <div class="field">
+                    <label class="switch">
+                        <input
+                            type="checkbox"
+                            role="switch"
+                            id="wh-enabled"
+                            prop:checked=draft.enabled
+                            on:change=move |ev| draft.enabled.set(event_target_checked(&ev))
+                        />
+                        <span>{move || i18n.t(T::Enable)}</span>
+                    </label>
+                </div>
+                <div class="field" class:field-invalid=move || error_for("event_types").with(Option::is_some)>
+                    <EventTypePicker
+                        id="wh-event-types"
+                        selected=draft.event_types
+                        invalid=Signal::derive(move || error_for("event_types").with(Option::is_some))
+                        on_change=move || edited("event_types")
+                    />
+                    <p id=error_id("wh-event-types") class="field-error" aria-live="polite">
+                        {move || error_for("event_types").get()}
+                    </p>
+                </div>
+                <Advanced draft=draft error_for=error_for edited=edited />
+                <div class="form-actions">
+                    <button type="button" class="btn" on:click=cancel>{move || i18n.t(T::Cancel)}</button>
+                    <button
+                        type="submit"
+                        class="btn btn-primary"
+                        disabled=save.pending()
+                        aria-busy=move || save.pending().get().to_string()
+                    >
+                        {move || i18n.t(if save.pending().get() { T::Saving } else { T::Submit })}
+                    </button>
+                </div>
+            </form>
+        </section>
+        <ConfirmDialog
+            open=confirm_discard
+            title=Signal::derive(move || i18n.t(T::ConfirmDiscardTitle).to_string())
+            message=Signal::derive(move || i18n.t(T::ConfirmDiscardText).to_string())
+            confirm_label=Signal::derive(move || i18n.t(T::Discard).to_string())
+            cancel_label=Signal::derive(move || i18n.t(T::KeepEditing).to_string())
+            danger=true
+            on_confirm=discard
+            on_cancel=move || confirm_discard.set(false)
+        />
+    }
+}
+
+/// The less common settings: description, custom headers, batch size, timeout.
+#[component]
+fn Advanced(
+    /// The form's state.
+    draft: Draft,
+    /// The shown error of a field.
+    error_for: impl Fn(&'static str) -> Signal<Option<String>> + Copy + Send + Sync + 'static,
+    /// Marks a field as edited.
+    edited: impl Fn(&'static str) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = I18n::expect();
+    // Open from the start when it holds something the user should see.
+    let open = draft.headers.with_untracked(|h| !h.is_empty())
+        || draft.description.with_untracked(|d| !d.is_empty());
+    let number = move |id: &'static str, field: &'static str, value: RwSignal<String>, label: T| {
+        view! {
+            <Field id=id label=Signal::derive(move || i18n.t(label)) error=error_for(field)>
+                <input
+                    id=id
+                    type="number"
+                    class="input input-narrow"
+                    prop:value=value
+                    aria-describedby=error_id(id)
+                    on:input=move |ev| {
+                        value.set(event_target_value(&ev));
+                        edited(field);
+                    }
+                />
+            </Field>
+        }
+    };
+    view! {
+        <details class="advanced" open=open>
+            <summary>{move || i18n.t(T::Advanced)}</summary>
+            <Field id="wh-description" label=Signal::derive(move || i18n.t(T::Description)) error=error_for("description")>
+                <textarea
+                    id="wh-description"
+                    class="input"
+                    rows="2"
+                    prop:value=draft.description
+                    on:input=move |ev| {
+                        draft.description.set(event_target_value(&ev));
+                        edited("description");
+                    }
+                ></textarea>
+            </Field>
+            <fieldset class="field headers" aria-describedby=error_id("wh-headers")>
+                <legend class="field-label">{move || i18n.t(T::Headers)}</legend>
+                <For each=move || draft.headers.get() key=|r| r.id let:row>
+                    <div class="header-row">
+                        <input
+                            class="input"
+                            aria-label=move || i18n.t(T::HeaderName)
+                            placeholder="X-Team"
+                            prop:value=row.name
+                            on:input=move |ev| {
+                                row.name.set(event_target_value(&ev));
+                                edited("headers");
+                            }
+                        />
+                        <input
+                            class="input"
+                            aria-label=move || i18n.t(T::HeaderValue)
+                            prop:value=row.value
+                            on:input=move |ev| {
+                                row.value.set(event_target_value(&ev));
+                                edited("headers");
+                            }
+                        />
+                        <button
+                            type="button"
+                            class="btn btn-quiet"
+                            on:click=move |_| {
+                                draft.remove_header(row.id);
+                                edited("headers");
+                            }
+                        >
+                            {move || i18n.t(T::Remove)}
+                        </button>
+                    </div>
+                </For>
+                <button type="button" class="btn btn-quiet" on:click=move |_| draft.add_header("", "")>
+                    {move || i18n.t(T::AddHeader)}
+                </button>
+                <p id=error_id("wh-headers") class="field-error" aria-live="polite">{move || error_for("headers").get()}</p>
+            </fieldset>
+            <div class="field-row">
+                {number("wh-batch-size", "batch_size", draft.batch_size, T::BatchSize)}
+                {number("wh-timeout", "timeout", draft.timeout, T::Timeout)}
+            </div>
+        </details>
+    }
+}
+
+/// The label of an auth kind.
+pub fn auth_label(k: AuthKind) -> T {
+    match k {
+        AuthKind::None => T::AuthNone,
+        AuthKind::Basic => T::AuthBasic,
+        AuthKind::Bearer => T::AuthBearer,
+        AuthKind::Signature => T::AuthSignature,
+    }
+}
+
+/// Moves focus to the control of the first invalid field.
+fn focus(field: &str) {
+    let ids = BTreeMap::from([
+        ("name", "wh-name"),
+        ("url", "wh-url"),
+        ("event_types", "wh-event-types"),
+        ("auth.username", "wh-username"),
+        ("auth.password", "wh-password"),
+        ("auth.token", "wh-token"),
+        ("auth.secret", "wh-secret"),
+        ("batch_size", "wh-batch-size"),
+        ("timeout", "wh-timeout"),
+        ("description", "wh-description"),
+    ]);
+    let Some(id) = ids.get(field) else { return };
+    if let Some(el) = document().get_element_by_id(id) {
+        use leptos::wasm_bindgen::JsCast;
+        if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! Components of the console mounted in real headless Chromium (wasm-bindgen-test): what a user
+//! sees and what happens when they act.
+
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use webhook_api::WebhookStatus;
+use webhook_console::components::{ConfirmDialog, EventTypePicker, Field, Pagination, StatusBadge, Toasts};
+use webhook_console::i18n::{I18n, Lang};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh container in the page's body.
+fn container() -> web_sys::HtmlElement {
+    let el = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&el).unwrap();
+    el.unchecked_into()
+}
+
+fn query(root: &web_sys::HtmlElement, selector: &str) -> web_sys::HtmlElement {
+    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}")).unchecked_into()
+}
+
+#[wasm_bindgen_test]
+async fn status_badge_shows_its_word_in_the_current_language() {
+    let root = container();
+    let lang = RwSignal::new(Lang::En);
+    let status = RwSignal::new(WebhookStatus::AwaitingRetry);
+    leptos::mount::mount_to(root.clone(), move || {
+        let i18n = I18n::provide();
+        Effect::new(move || i18n.lang.set(lang.get()));
+        view! { <StatusBadge status=status /> }
+    })
+    .forget();
+    leptos::task::tick().await;
+    let badge = query(&root, ".badge");
+    assert_eq!(badge.text_content().unwrap(), "Awaiting retry");
+    assert!(badge.class_name().contains("badge-awaitingRetry"));
+
+    lang.set(Lang::Zh);
+    status.set(WebhookStatus::Disabled);
+    leptos::task::tick().await;
+    let badge = query(&root, ".badge");
+    assert_eq!(badge.text_content().unwrap(), "已禁用");
+    assert!(badge.class_name().contains("badge-disabled"));
+}
+
+#[wasm_bindgen_test]
+async fn event_type_picker_adds_and_removes_keys_and_counts_them() {
+    let root = container();
+    let selected = RwSignal::new(vec!["config.change".to_string()]);
+    leptos::mount::mount_to(root.clone(), move || {
+        I18n::provide().lang.set(Lang::En);
+        view! { <EventTypePicker id="picker" selected=selected invalid=Signal::derive(|| false) /> }
+    })
+    .forget();
+    leptos::task::tick().await;
+    assert!(root.text_content().unwrap().contains("1 selected"));
+    let host_lost = query(&root, "input[value='host.lost_connection']");
+    host_lost.click();
+    leptos::task::tick().await;
+    assert_eq!(selected.get_untracked(), vec!["config.change", "host.lost_connection"]);
+    assert!(root.text_content().unwrap().contains("2 selected"));
+    query(&root, "input[value='config.change']").click();
+    leptos::task::tick().await;
+    assert_eq!(selected.get_untracked(), vec!["host.lost_connection"]);
+    // Both categories are offered, each as a labelled group.
+    assert_eq!(root.query_selector_all("[role=group]").unwrap().length(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn confirm_dialog_opens_modal_and_reports_the_choice() {
+    let root = container();
+    let open = RwSignal::new(false);
+    let confirmed = RwSignal::new(0);
+    let cancelled = RwSignal::new(0);
+    leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <ConfirmDialog
+                open=open
+                title="Delete this webhook?".to_string()
+                message="This action cannot be undone.".to_string()
+                confirm_label="Delete".to_string()
+                cancel_label="Cancel".to_string()
+                danger=true
+                on_confirm=move || confirmed.update(|n| *n += 1)
+                on_cancel=move || { cancelled.update(|n| *n += 1); open.set(false) }
+            />
+        }
+    })
+    .forget();
+    leptos::task::tick().await;
+    let dialog: web_sys::HtmlDialogElement = query(&root, "dialog").unchecked_into();
+    assert!(!dialog.open());
+    open.set(true);
+    leptos::task::tick().await;
+    assert!(dialog.open(), "the dialog is shown");
+    // The destructive choice is not the default: focus starts on Cancel.
+    let focused = document().active_element().unwrap();
+    assert_eq!(focused.text_content().unwrap(), "Cancel");
+    query(&root, ".btn-danger").click();
+    assert_eq!(confirmed.get_untracked(), 1);
+    query(&root, "dialog .btn:not(.btn-danger)").click();
+    leptos::task::tick().await;
+    assert_eq!(cancelled.get_untracked(), 1);
+    assert!(!dialog.open(), "cancel closes it");
+}
+
+#[wasm_bindgen_test]
+async fn pagination_shows_the_range_and_links_to_pages() {
+    let root = container();
+    let page = RwSignal::new(2u32);
+    leptos::mount::mount_to(root.clone(), move || {
+        I18n::provide().lang.set(Lang::En);
+        view! {
+            <Pagination
+                page=page
+                page_size=20u32
+                total=45u64
+                href=Callback::new(|n: u32| format!("/webhooks?page={n}"))
+            />
+        }
+    })
+    .forget();
+    leptos::task::tick().await;
+    assert!(root.text_content().unwrap().contains("Showing 21–40 of 45"));
+    assert_eq!(query(&root, "[aria-current=page]").text_content().unwrap(), "2");
+    assert_eq!(query(&root, "a[rel=next]").get_attribute("href").unwrap(), "/webhooks?page=3");
+    page.set(3);
+    leptos::task::tick().await;
+    assert!(root.text_content().unwrap().contains("Showing 41–45 of 45"));
+    assert!(root.query_selector("a[rel=next]").unwrap().is_none(), "no next page after the last");
+}
+
+#[wasm_bindgen_test]
+async fn field_links_label_and_error_to_the_control() {
+    let root = container();
+    let error = RwSignal::new(None::<String>);
+    leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Field id="f-name" label="Name" error=error required=true>
+                <input id="f-name" />
+            </Field>
+        }
+    })
+    .forget();
+    leptos::task::tick().await;
+    assert_eq!(query(&root, "label").get_attribute("for").unwrap(), "f-name");
+    assert_eq!(query(&root, "#f-name-error").text_content().unwrap(), "");
+    error.set(Some("This field is required.".into()));
+    leptos::task::tick().await;
+    assert_eq!(query(&root, "#f-name-error").text_content().unwrap(), "This field is required.");
+    assert!(query(&root, ".field").class_name().contains("field-invalid"));
+}
+
+#[wasm_bindgen_test]
+async fn toasts_appear_and_can_be_dismissed() {
+    let root = container();
+    let toasts = StoredValue::new(None::<Toasts>);
+    leptos::mount::mount_to(root.clone(), move || {
+        I18n::provide();
+        toasts.set_value(Some(Toasts::provide()));
+        view! { <webhook_console::components::ToastRegion /> }
+    })
+    .forget();
+    let t = toasts.get_value().unwrap();
+    t.error("The server cannot be reached.");
+    leptos::task::tick().await;
+    let toast = query(&root, ".toast");
+    assert_eq!(toast.get_attribute("role").unwrap(), "alert");
+    assert!(toast.text_content().unwrap().contains("The server cannot be reached."));
+    query(&root, ".toast button").click();
+    leptos::task::tick().await;
+    assert!(root.query_selector(".toast").unwrap().is_none());
+}
