@@ -1,0 +1,33 @@
+//! The REST API: one router per resource, merged here, with the API's own answers for unknown
+//! paths and wrong methods so clients always get the JSON error body.
+
+pub mod event_types;
+pub mod openapi;
+pub mod webhooks;
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::BODY_LIMIT;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::Uri;
+
+/// Every API route, relative to `/api/v1`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(webhooks::router())
+        .merge(event_types::router())
+        .merge(openapi::router())
+        // Must come after the routes: it applies to those already added.
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+/// The answer for any path under `/api` that no route matches.
+pub async fn api_not_found(uri: Uri) -> ApiError {
+    ApiError::NotFound(format!("There is no API endpoint at {}.", uri.path()))
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

@@ -1,0 +1,42 @@
+//! `/api/v1/openapi.json`: the OpenAPI 3 description of the API, generated from the handlers'
+//! annotations and the contract types, so it cannot drift from the code.
+
+use super::{event_types, webhooks};
+use crate::AppState;
+use crate::extract::Json;
+use axum::Router;
+use axum::routing::get;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Webhook Console API",
+        description = "Manage notification webhooks."
+    ),
+    paths(
+        webhooks::list_webhooks,
+        webhooks::create_webhook,
+        webhooks::get_webhook_stat,
+        webhooks::get_webhook,
+        webhooks::update_webhook,
+        webhooks::delete_webhook,
+        webhooks::enable_webhook,
+        webhooks::disable_webhook,
+        event_types::list_event_types,
+        get_openapi,
+    )
+)]
+pub struct ApiDoc;
+
+/// Get this API's OpenAPI 3 document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
+pub async fn get_openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// The routes of this resource, relative to `/api/v1`.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/openapi.json", get(get_openapi))
+}

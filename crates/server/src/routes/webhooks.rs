@@ -1,0 +1,339 @@
+//! `/api/v1/webhooks`: create, read, modify, enable, disable, delete, list and count webhooks.
+//! Secrets are masked on the way out and resolved from their masks on the way in.
+
+use crate::AppState;
+use crate::clock;
+use crate::db::{self, WriteError};
+use crate::error::ApiError;
+use crate::extract::{Actor, Json, Path, QueryPairs};
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use webhook_api::validate::validate_webhook_en;
+use webhook_api::{
+    API_PREFIX, Auth, ErrorBody, FailureDetails, Page, Webhook, WebhookIn, WebhookQuery,
+    WebhookStat, WebhookStatus, is_masked,
+};
+
+/// List webhooks: search, filter, sort and paginate.
+#[utoipa::path(get, path = "/api/v1/webhooks", tag = "webhooks",
+    params(
+        ("search" = Option<String>, Query, description = "Case-insensitive substring of name, URL or description"),
+        ("type" = Option<String>, Query, description = "events | alarms"),
+        ("enabled" = Option<bool>, Query, description = "true | false"),
+        ("status" = Option<String>, Query, description = "active | awaitingRetry | failed | retryLimitReached | disabled"),
+        ("event_type" = Option<String>, Query, description = "A catalog key the webhook subscribes to"),
+        ("sort" = Option<String>, Query, description = "name | type | status | created_at | updated_at, `-` prefix for descending; default -created_at"),
+        ("page" = Option<u32>, Query, description = "From 1"),
+        ("page_size" = Option<u32>, Query, description = "1–100, default 20"),
+    ),
+    responses(
+        (status = 200, body = Page<Webhook>),
+        (status = 422, description = "A query parameter is invalid", body = ErrorBody),
+    ))]
+pub async fn list_webhooks(
+    State(state): State<AppState>,
+    query: QueryPairs,
+) -> Result<Json<Page<Webhook>>, ApiError> {
+    let query = WebhookQuery::from_pairs(query.iter()).map_err(ApiError::Validation)?;
+    let page = db::webhooks::list(&state.db, &query).await?;
+    Ok(Json(Page {
+        results: page.results.into_iter().map(masked).collect(),
+        total_count: page.total_count,
+    }))
+}
+
+/// Create a webhook.
+#[utoipa::path(post, path = "/api/v1/webhooks", tag = "webhooks", request_body = WebhookIn,
+    responses(
+        (status = 201, body = Webhook, headers(("location" = String, description = "The new webhook's URL"))),
+        (status = 400, description = "Not JSON", body = ErrorBody),
+        (status = 409, description = "The name is taken", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ))]
+pub async fn create_webhook(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Json(input): Json<WebhookIn>,
+) -> Result<impl IntoResponse, ApiError> {
+    let input = checked(input, &Auth::None)?;
+    let now = clock::now();
+    let status = if input.enabled {
+        WebhookStatus::Active
+    } else {
+        WebhookStatus::Disabled
+    };
+    let base = Webhook {
+        id: uuid::Uuid::now_v7().to_string(),
+        status,
+        failure_details: FailureDetails::default(),
+        version: 1,
+        created_at: now.clone(),
+        updated_at: now,
+        updated_by: actor,
+        // Replaced from the input by `apply`.
+        name: String::new(),
+        description: String::new(),
+        kind: Default::default(),
+        url: String::new(),
+        language: Default::default(),
+        auth: Auth::None,
+        headers: Default::default(),
+        event_types: Vec::new(),
+        enabled: true,
+        batch_size: 0,
+        timeout: 0,
+        tags: Default::default(),
+    };
+    let webhook = apply(input, base);
+    db::webhooks::insert(&state.db, &webhook)
+        .await
+        .map_err(|e| write_error(e, &webhook.name))?;
+    let location = format!("{API_PREFIX}/webhooks/{}", webhook.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(masked(webhook)),
+    ))
+}
+
+/// Get one webhook.
+#[utoipa::path(get, path = "/api/v1/webhooks/{id}", tag = "webhooks",
+    params(("id" = String, Path, description = "Webhook id")),
+    responses((status = 200, body = Webhook), (status = 404, body = ErrorBody)))]
+pub async fn get_webhook(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Webhook>, ApiError> {
+    Ok(Json(masked(live(&state, &id).await?)))
+}
+
+/// Modify a webhook (full replace; masked secrets keep their stored value).
+#[utoipa::path(put, path = "/api/v1/webhooks/{id}", tag = "webhooks", request_body = WebhookIn,
+    params(("id" = String, Path, description = "Webhook id")),
+    responses(
+        (status = 200, body = Webhook),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "The name is taken, or `version` is no longer current", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ))]
+pub async fn update_webhook(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Actor(actor): Actor,
+    Json(input): Json<WebhookIn>,
+) -> Result<Json<Webhook>, ApiError> {
+    let current = live(&state, &id).await?;
+    if let Some(version) = input.version.filter(|v| *v != current.version) {
+        return Err(stale(version, current.version));
+    }
+    let input = checked(input, &current.auth)?;
+    let status = match (current.enabled, input.enabled) {
+        (_, false) => WebhookStatus::Disabled,
+        (false, true) => WebhookStatus::Active,
+        // Still enabled: delivery health is the worker's to report, not the editor's.
+        (true, true) => current.status,
+    };
+    let mut next = Webhook {
+        status,
+        ..apply(input, current.clone())
+    };
+    if next == current {
+        // Saving without changes is not a change: no new version, no new author.
+        return Ok(Json(masked(current)));
+    }
+    next.version = current.version + 1;
+    next.updated_at = clock::now();
+    next.updated_by = actor;
+    let written = db::webhooks::update(&state.db, &next, current.version)
+        .await
+        .map_err(|e| write_error(e, &next.name))?;
+    if !written {
+        // Changed or deleted between our read and our write.
+        let now = live(&state, &id).await?;
+        return Err(stale(current.version, now.version));
+    }
+    Ok(Json(masked(next)))
+}
+
+/// Delete a webhook (soft: it disappears from the API and its name becomes free).
+#[utoipa::path(delete, path = "/api/v1/webhooks/{id}", tag = "webhooks",
+    params(("id" = String, Path, description = "Webhook id")),
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+pub async fn delete_webhook(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Actor(actor): Actor,
+) -> Result<StatusCode, ApiError> {
+    if db::webhooks::soft_delete(&state.db, &id, &clock::now(), &actor).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(not_found(&id))
+    }
+}
+
+/// Enable a webhook; enabling an enabled one returns it unchanged.
+#[utoipa::path(post, path = "/api/v1/webhooks/{id}/enable", tag = "webhooks",
+    params(("id" = String, Path, description = "Webhook id")),
+    responses((status = 200, body = Webhook), (status = 404, body = ErrorBody)))]
+pub async fn enable_webhook(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    actor: Actor,
+) -> Result<Json<Webhook>, ApiError> {
+    switch(&state, &id, true, actor).await
+}
+
+/// Disable a webhook; disabling a disabled one returns it unchanged.
+#[utoipa::path(post, path = "/api/v1/webhooks/{id}/disable", tag = "webhooks",
+    params(("id" = String, Path, description = "Webhook id")),
+    responses((status = 200, body = Webhook), (status = 404, body = ErrorBody)))]
+pub async fn disable_webhook(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    actor: Actor,
+) -> Result<Json<Webhook>, ApiError> {
+    switch(&state, &id, false, actor).await
+}
+
+/// Count webhooks by type, enabled and status.
+#[utoipa::path(get, path = "/api/v1/webhooks/stat", tag = "webhooks",
+    responses((status = 200, body = WebhookStat)))]
+pub async fn get_webhook_stat(
+    State(state): State<AppState>,
+) -> Result<Json<WebhookStat>, ApiError> {
+    Ok(Json(db::webhooks::stat(&state.db).await?))
+}
+
+async fn switch(
+    state: &AppState,
+    id: &str,
+    enabled: bool,
+    Actor(actor): Actor,
+) -> Result<Json<Webhook>, ApiError> {
+    // Re-enabling starts from a clean slate: the worker sets the status again on the next delivery.
+    let status = if enabled {
+        WebhookStatus::Active
+    } else {
+        WebhookStatus::Disabled
+    };
+    db::webhooks::set_enabled(&state.db, id, enabled, status, &clock::now(), &actor).await?;
+    Ok(Json(masked(live(state, id).await?)))
+}
+
+/// A live webhook, or 404.
+async fn live(state: &AppState, id: &str) -> Result<Webhook, ApiError> {
+    db::webhooks::find(&state.db, id)
+        .await?
+        .ok_or_else(|| not_found(id))
+}
+
+/// The input with secrets resolved against `stored`, names trimmed, and validated.
+fn checked(mut input: WebhookIn, stored: &Auth) -> Result<WebhookIn, ApiError> {
+    input.name = input.name.trim().to_string();
+    input.auth = input.auth.keep_unchanged_secrets(stored);
+    let mut errors = validate_webhook_en(&input);
+    // A mask that did not resolve would be stored as the secret itself.
+    let unresolved = match &input.auth {
+        Auth::Basic { password, .. } if is_masked(password) => Some("auth.password"),
+        Auth::Bearer { token } if is_masked(token) => Some("auth.token"),
+        Auth::Signature { secret } if is_masked(secret) => Some("auth.secret"),
+        _ => None,
+    };
+    if let Some(field) = unresolved {
+        errors.insert(
+            field.into(),
+            "Enter the secret: there is no stored one to keep for this auth type.".into(),
+        );
+    }
+    if errors.is_empty() {
+        Ok(input)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// `base` with every field the input carries replaced by the input's. The destructuring is
+/// exhaustive so a field added to [`WebhookIn`] cannot be silently dropped here.
+fn apply(input: WebhookIn, base: Webhook) -> Webhook {
+    let WebhookIn {
+        name,
+        description,
+        kind,
+        url,
+        language,
+        auth,
+        headers,
+        event_types,
+        enabled,
+        batch_size,
+        timeout,
+        tags,
+        version: _,
+    } = input;
+    Webhook {
+        name,
+        description,
+        kind,
+        url,
+        language,
+        auth,
+        headers,
+        event_types,
+        enabled,
+        batch_size,
+        timeout,
+        tags,
+        ..base
+    }
+}
+
+/// What a client may see of a webhook.
+fn masked(w: Webhook) -> Webhook {
+    Webhook {
+        auth: w.auth.masked(),
+        ..w
+    }
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::NotFound(format!(
+        "There is no webhook with id '{id}'; it may have been deleted."
+    ))
+}
+
+fn stale(yours: i64, current: i64) -> ApiError {
+    ApiError::Conflict {
+        message: format!(
+            "This webhook was modified by someone else (you edited version {yours}, it is now at \
+             version {current}). Reload it and apply your changes again."
+        ),
+        fields: Default::default(),
+    }
+}
+
+fn write_error(e: WriteError, name: &str) -> ApiError {
+    match e {
+        WriteError::NameTaken => {
+            ApiError::conflict_on("name", format!("A webhook named '{name}' already exists."))
+        }
+        WriteError::Db(e) => e.into(),
+    }
+}
+
+/// The routes of this resource, relative to `/api/v1`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/webhooks", get(list_webhooks).post(create_webhook))
+        // A static segment wins over `{id}` in axum's router, so `stat` is never taken for an id.
+        .route("/webhooks/stat", get(get_webhook_stat))
+        .route(
+            "/webhooks/{id}",
+            get(get_webhook).put(update_webhook).delete(delete_webhook),
+        )
+        .route("/webhooks/{id}/enable", post(enable_webhook))
+        .route("/webhooks/{id}/disable", post(disable_webhook))
+}
