@@ -23,5 +23,6 @@ pub struct ErrorDetail {
     pub message: String,
     /// Per-field messages, for `validation_failed` and `conflict`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
     pub fields: FieldErrors,
 }

@@ -100,6 +100,13 @@ fn shape_error(path: &str, message: &str) -> FieldErrors {
             format!("{path}.{field}")
         };
         (key, FieldError::Required.message(webhook_api::Lang::En))
+    } else if let Some(field) = backticked(message, "duplicate field `") {
+        let key = if path.is_empty() {
+            field.to_string()
+        } else {
+            format!("{path}.{field}")
+        };
+        (key, "This field is given twice.".to_string())
     } else if backticked(message, "unknown field `").is_some() {
         (path.to_string(), "Unknown field.".to_string())
     } else {
@@ -206,6 +213,10 @@ mod tests {
         assert_eq!(f["colour"], "Unknown field.");
         let f = fields(decode(br#"{"name":"a","url":"u","event_types":[1]}"#));
         assert!(f.contains_key("event_types[0]"), "{f:?}");
+        let f = fields(decode(
+            br#"{"name":"a","name":"b","url":"u","event_types":[]}"#,
+        ));
+        assert_eq!(f["name"], "This field is given twice.");
         let f = fields(decode(b"[]"));
         assert!(f.contains_key("body"), "{f:?}");
     }

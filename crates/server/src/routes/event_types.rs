@@ -9,7 +9,7 @@ use webhook_api::catalog::catalog;
 
 /// List the event-type catalog, in display order.
 #[utoipa::path(get, path = "/api/v1/event-types", tag = "event types",
-    responses((status = 200, body = Vec<EventTypeInfo>)))]
+    responses((status = 200, description = "The catalog", body = Vec<EventTypeInfo>)))]
 pub async fn list_event_types() -> Json<Vec<EventTypeInfo>> {
     Json(catalog())
 }

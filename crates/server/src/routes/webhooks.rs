@@ -30,7 +30,7 @@ use webhook_api::{
         ("page_size" = Option<u32>, Query, description = "1–100, default 20"),
     ),
     responses(
-        (status = 200, body = Page<Webhook>),
+        (status = 200, description = "One page of matching webhooks and how many match in all", body = Page<Webhook>),
         (status = 422, description = "A query parameter is invalid", body = ErrorBody),
     ))]
 pub async fn list_webhooks(
@@ -48,7 +48,7 @@ pub async fn list_webhooks(
 /// Create a webhook.
 #[utoipa::path(post, path = "/api/v1/webhooks", tag = "webhooks", request_body = WebhookIn,
     responses(
-        (status = 201, body = Webhook, headers(("location" = String, description = "The new webhook's URL"))),
+        (status = 201, description = "Created", body = Webhook, headers(("location" = String, description = "The new webhook's URL"))),
         (status = 400, description = "Not JSON", body = ErrorBody),
         (status = 409, description = "The name is taken", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
@@ -103,7 +103,7 @@ pub async fn create_webhook(
 /// Get one webhook.
 #[utoipa::path(get, path = "/api/v1/webhooks/{id}", tag = "webhooks",
     params(("id" = String, Path, description = "Webhook id")),
-    responses((status = 200, body = Webhook), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The webhook", body = Webhook), (status = 404, description = "No such webhook", body = ErrorBody)))]
 pub async fn get_webhook(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -115,8 +115,8 @@ pub async fn get_webhook(
 #[utoipa::path(put, path = "/api/v1/webhooks/{id}", tag = "webhooks", request_body = WebhookIn,
     params(("id" = String, Path, description = "Webhook id")),
     responses(
-        (status = 200, body = Webhook),
-        (status = 404, body = ErrorBody),
+        (status = 200, description = "Modified (or unchanged)", body = Webhook),
+        (status = 404, description = "No such webhook", body = ErrorBody),
         (status = 409, description = "The name is taken, or `version` is no longer current", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ))]
@@ -162,7 +162,7 @@ pub async fn update_webhook(
 /// Delete a webhook (soft: it disappears from the API and its name becomes free).
 #[utoipa::path(delete, path = "/api/v1/webhooks/{id}", tag = "webhooks",
     params(("id" = String, Path, description = "Webhook id")),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 404, description = "No such webhook", body = ErrorBody)))]
 pub async fn delete_webhook(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -178,7 +178,7 @@ pub async fn delete_webhook(
 /// Enable a webhook; enabling an enabled one returns it unchanged.
 #[utoipa::path(post, path = "/api/v1/webhooks/{id}/enable", tag = "webhooks",
     params(("id" = String, Path, description = "Webhook id")),
-    responses((status = 200, body = Webhook), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "Enabled", body = Webhook), (status = 404, description = "No such webhook", body = ErrorBody)))]
 pub async fn enable_webhook(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -190,7 +190,7 @@ pub async fn enable_webhook(
 /// Disable a webhook; disabling a disabled one returns it unchanged.
 #[utoipa::path(post, path = "/api/v1/webhooks/{id}/disable", tag = "webhooks",
     params(("id" = String, Path, description = "Webhook id")),
-    responses((status = 200, body = Webhook), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "Disabled", body = Webhook), (status = 404, description = "No such webhook", body = ErrorBody)))]
 pub async fn disable_webhook(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -201,7 +201,7 @@ pub async fn disable_webhook(
 
 /// Count webhooks by type, enabled and status.
 #[utoipa::path(get, path = "/api/v1/webhooks/stat", tag = "webhooks",
-    responses((status = 200, body = WebhookStat)))]
+    responses((status = 200, description = "Counts of webhooks that are not deleted", body = WebhookStat)))]
 pub async fn get_webhook_stat(
     State(state): State<AppState>,
 ) -> Result<Json<WebhookStat>, ApiError> {
@@ -300,8 +300,10 @@ fn masked(w: Webhook) -> Webhook {
 }
 
 fn not_found(id: &str) -> ApiError {
+    // Echo the id for the reader, but not a whole hostile URL's worth of it.
+    let shown: String = id.chars().take(64).collect();
     ApiError::NotFound(format!(
-        "There is no webhook with id '{id}'; it may have been deleted."
+        "There is no webhook with id '{shown}'; it may have been deleted."
     ))
 }
 

@@ -1,0 +1,162 @@
+//! One way to start the real server for a test: [`spawn_app`] binds 127.0.0.1:0 with a fresh
+//! SQLite file in a temporary directory, and returns its address and a client.
+
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tempfile::TempDir;
+use webhook_api::{ErrorBody, Webhook};
+use webhook_server::Config;
+
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    pub client: Client,
+    /// Holds the database (`data/console.db`, in a directory the server must create) and
+    /// `dist/`; removed when the last handle goes.
+    pub dir: Arc<TempDir>,
+}
+
+/// A server on a fresh database.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_in(Arc::new(tempfile::tempdir().expect("temp dir"))).await
+}
+
+/// A server on the database (and dist) in `dir`; a second call on the same `dir` is a restart.
+pub async fn spawn_app_in(dir: Arc<TempDir>) -> TestApp {
+    let config = Config {
+        listen: "127.0.0.1:0".into(),
+        database_url: database_url(&dir),
+        dist: dir.path().join("dist"),
+    };
+    let app = webhook_server::app(&config).await.expect("the app starts");
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .expect("bind");
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(webhook_server::serve(listener, app, std::future::pending()));
+    TestApp {
+        address,
+        client: Client::new(),
+        dir,
+    }
+}
+
+pub fn database_url(dir: &TempDir) -> String {
+    format!("sqlite://{}", dir.path().join("data/console.db").display())
+}
+
+/// A valid create body; tests change what they are about.
+pub fn webhook_body(name: &str) -> Value {
+    json!({
+        "name": name,
+        "url": "https://hooks.example.com/notify",
+        "event_types": ["host.lost_connection"],
+    })
+}
+
+/// A secret long enough for its mask to show its last four characters.
+pub const TOKEN: &str = "token-abcdefghijklmnop-1234";
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn dist(&self) -> PathBuf {
+        self.dir.path().join("dist")
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn put_json(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .put(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post(&self, path: &str) -> Response {
+        self.client
+            .post(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.client
+            .delete(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Sends raw bytes as a create body with the given content type.
+    pub async fn post_raw(&self, body: impl Into<reqwest::Body>, content_type: &str) -> Response {
+        self.client
+            .post(self.url("/api/v1/webhooks"))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Creates a webhook from `body`, asserting success.
+    pub async fn create(&self, body: &Value) -> Webhook {
+        let response = self.post_json("/api/v1/webhooks", body).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "creating {body}");
+        response.json().await.expect("a webhook")
+    }
+
+    /// Creates a webhook with a valid body named `name`.
+    pub async fn create_named(&self, name: &str) -> Webhook {
+        self.create(&webhook_body(name)).await
+    }
+
+    /// The webhook as stored, secrets included, read straight from the database.
+    pub async fn stored(&self, id: &str) -> Option<Webhook> {
+        let db = webhook_server::db::open(&database_url(&self.dir))
+            .await
+            .unwrap();
+        let found = webhook_server::db::webhooks::find(&db, id).await.unwrap();
+        db.close().await;
+        found
+    }
+}
+
+/// Asserts the status and the shared error body, and returns the body.
+pub async fn expect_error(response: Response, status: StatusCode, code: &str) -> ErrorBody {
+    assert_eq!(response.status(), status);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
+    let body: ErrorBody = response.json().await.expect("the error body");
+    assert_eq!(body.error.code, code, "{body:?}");
+    assert!(!body.error.message.is_empty());
+    body
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real server on a loopback port with a fresh SQLite file per test,
+//! driven over HTTP the way the console and scripts use it.
+
+mod concurrency;
+mod console;
+mod create;
+mod helpers;
+mod list;
+mod modify;
+mod server;

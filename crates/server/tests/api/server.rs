@@ -1,0 +1,164 @@
+//! The rest of the surface: the event-type catalog, the OpenAPI document, answers for unknown
+//! paths and wrong methods, restarts on the same database, and the binary itself.
+
+use crate::helpers::{expect_error, spawn_app, spawn_app_in};
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use webhook_api::{EventTypeInfo, Webhook};
+
+#[tokio::test]
+async fn event_types_is_the_catalog() {
+    let app = spawn_app().await;
+
+    let response = app.get("/api/v1/event-types").await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let types: Vec<EventTypeInfo> = response.json().await.unwrap();
+    assert_eq!(types, webhook_api::catalog::catalog());
+}
+
+#[tokio::test]
+async fn openapi_describes_every_route() {
+    let app = spawn_app().await;
+
+    let response = app.get("/api/v1/openapi.json").await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let doc: Value = response.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/v1/webhooks", "get"),
+        ("/api/v1/webhooks", "post"),
+        ("/api/v1/webhooks/stat", "get"),
+        ("/api/v1/webhooks/{id}", "get"),
+        ("/api/v1/webhooks/{id}", "put"),
+        ("/api/v1/webhooks/{id}", "delete"),
+        ("/api/v1/webhooks/{id}/enable", "post"),
+        ("/api/v1/webhooks/{id}/disable", "post"),
+        ("/api/v1/event-types", "get"),
+        ("/api/v1/openapi.json", "get"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path}"
+        );
+    }
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for schema in ["Webhook", "WebhookIn", "ErrorBody", "WebhookStat", "Auth"] {
+        assert!(schemas.contains_key(schema), "{schema}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_api_paths_are_json_404s() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/nothing",
+        "/api/v2/webhooks",
+        "/api",
+        "/api/v1/webhooks/x/y/z",
+    ] {
+        let response = app.get(path).await;
+
+        expect_error(response, StatusCode::NOT_FOUND, "not_found").await;
+    }
+}
+
+#[tokio::test]
+async fn wrong_methods_are_json_405s() {
+    let app = spawn_app().await;
+    let cases = [
+        (reqwest::Method::PATCH, "/api/v1/webhooks"),
+        (reqwest::Method::DELETE, "/api/v1/webhooks"),
+        (reqwest::Method::POST, "/api/v1/webhooks/stat"),
+        (reqwest::Method::GET, "/api/v1/webhooks/some-id/enable"),
+        (reqwest::Method::POST, "/api/v1/event-types"),
+    ];
+    for (method, path) in cases {
+        let response = app
+            .client
+            .request(method, app.url(path))
+            .send()
+            .await
+            .unwrap();
+
+        expect_error(
+            response,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn a_restart_on_the_same_database_keeps_the_data() {
+    let first = spawn_app().await;
+    let created = first.create_named("persistent").await;
+
+    let second = spawn_app_in(first.dir.clone()).await;
+
+    let fetched: Webhook = second
+        .get(&format!("/api/v1/webhooks/{}", created.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fetched, created);
+}
+
+/// Stops the child on drop, so a failing assertion does not leave a server running.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_binary_prints_its_address_reads_the_environment_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nested/dirs/console.db");
+    let mut child = Child(
+        Command::new(env!("CARGO_BIN_EXE_webhook-server"))
+            .env("WEBHOOK_LISTEN", "127.0.0.1:0")
+            .env("WEBHOOK_DATABASE_URL", format!("sqlite://{}", db.display()))
+            .env("WEBHOOK_DIST", dir.path().join("dist"))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+
+    let address = line
+        .trim()
+        .strip_prefix("webhook-server listening on http://")
+        .expect(&line);
+    assert!(
+        address.starts_with("127.0.0.1:") && !address.ends_with(":0"),
+        "{line}"
+    );
+    let response = reqwest::get(format!("http://{address}/api/v1/webhooks"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(db.exists());
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.0.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+}
