@@ -93,3 +93,23 @@ impl WriteError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn other_databases_are_refused_with_a_clear_message() {
+        let err = open("postgres://localhost/console").await.unwrap_err();
+        assert!(err.to_string().contains("only sqlite://"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn the_file_and_its_directory_are_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a/b/console.db");
+        let pool = open(&format!("sqlite://{}", file.display())).await.unwrap();
+        assert!(file.exists());
+        pool.close().await;
+    }
+}

@@ -66,29 +66,18 @@ pub async fn create_webhook(
     } else {
         WebhookStatus::Disabled
     };
-    let base = Webhook {
-        id: uuid::Uuid::now_v7().to_string(),
-        status,
-        failure_details: FailureDetails::default(),
-        version: 1,
-        created_at: now.clone(),
-        updated_at: now,
-        updated_by: actor,
-        // Replaced from the input by `apply`.
-        name: String::new(),
-        description: String::new(),
-        kind: Default::default(),
-        url: String::new(),
-        language: Default::default(),
-        auth: Auth::None,
-        headers: Default::default(),
-        event_types: Vec::new(),
-        enabled: true,
-        batch_size: 0,
-        timeout: 0,
-        tags: Default::default(),
-    };
-    let webhook = apply(input, base);
+    let webhook = compose(
+        input,
+        Bookkeeping {
+            id: uuid::Uuid::now_v7().to_string(),
+            status,
+            failure_details: FailureDetails::default(),
+            version: 1,
+            created_at: now.clone(),
+            updated_at: now,
+            updated_by: actor,
+        },
+    );
     db::webhooks::insert(&state.db, &webhook)
         .await
         .map_err(|e| write_error(e, &webhook.name))?;
@@ -137,10 +126,18 @@ pub async fn update_webhook(
         // Still enabled: delivery health is the worker's to report, not the editor's.
         (true, true) => current.status,
     };
-    let mut next = Webhook {
-        status,
-        ..apply(input, current.clone())
-    };
+    let mut next = compose(
+        input,
+        Bookkeeping {
+            id: current.id.clone(),
+            status,
+            failure_details: current.failure_details.clone(),
+            version: current.version,
+            created_at: current.created_at.clone(),
+            updated_at: current.updated_at.clone(),
+            updated_by: current.updated_by.clone(),
+        },
+    );
     if next == current {
         // Saving without changes is not a change: no new version, no new author.
         return Ok(Json(masked(current)));
@@ -256,9 +253,20 @@ fn checked(mut input: WebhookIn, stored: &Auth) -> Result<WebhookIn, ApiError> {
     }
 }
 
-/// `base` with every field the input carries replaced by the input's. The destructuring is
-/// exhaustive so a field added to [`WebhookIn`] cannot be silently dropped here.
-fn apply(input: WebhookIn, base: Webhook) -> Webhook {
+/// What the server keeps about a webhook beside what the user entered.
+struct Bookkeeping {
+    id: String,
+    status: WebhookStatus,
+    failure_details: FailureDetails,
+    version: i64,
+    created_at: String,
+    updated_at: String,
+    updated_by: String,
+}
+
+/// A webhook from the user's input and the server's bookkeeping. Both destructurings are
+/// exhaustive, so a field added to either type cannot be silently dropped here.
+fn compose(input: WebhookIn, meta: Bookkeeping) -> Webhook {
     let WebhookIn {
         name,
         description,
@@ -274,7 +282,17 @@ fn apply(input: WebhookIn, base: Webhook) -> Webhook {
         tags,
         version: _,
     } = input;
+    let Bookkeeping {
+        id,
+        status,
+        failure_details,
+        version,
+        created_at,
+        updated_at,
+        updated_by,
+    } = meta;
     Webhook {
+        id,
         name,
         description,
         kind,
@@ -284,10 +302,15 @@ fn apply(input: WebhookIn, base: Webhook) -> Webhook {
         headers,
         event_types,
         enabled,
+        status,
+        failure_details,
         batch_size,
         timeout,
         tags,
-        ..base
+        version,
+        created_at,
+        updated_at,
+        updated_by,
     }
 }
 
