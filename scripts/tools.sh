@@ -37,12 +37,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
   rm -rf "$tmp"
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ "${1:-build}" = test ] && [ ! -d node_modules/@playwright/test ]; then
-  say "installing npm packages (binaryen's wasm-opt, Playwright without browsers)"
+MODE=${1:-build}
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ]; then
+  say "installing npm packages (binaryen's wasm-opt, Playwright without any browser download)"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi
 
-if [ "${1:-build}" = test ]; then
+if [ "$MODE" = test ]; then
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     say "installing Chromium and ChromeDriver from Debian"
     apt-get update -q

@@ -4,7 +4,9 @@
 use crate::i18n::{Lang, T};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
-use webhook_api::{API_PREFIX, ErrorBody, FieldErrors, Page, Webhook, WebhookIn, WebhookQuery, WebhookStat};
+use webhook_api::{
+    API_PREFIX, ErrorBody, FieldErrors, Page, Webhook, WebhookIn, WebhookQuery, WebhookStat,
+};
 
 /// Why a call failed, as the user needs to hear it.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +40,9 @@ impl ClientError {
         match self {
             Self::Network => T::ErrorNetwork.get(lang).into(),
             Self::Api { body, .. } => body.error.message.clone(),
-            Self::Unexpected { status } => format!("{} (HTTP {status})", T::ErrorUnexpected.get(lang)),
+            Self::Unexpected { status } => {
+                format!("{} (HTTP {status})", T::ErrorUnexpected.get(lang))
+            }
         }
     }
 }
@@ -56,11 +60,19 @@ pub fn encode(s: &str) -> String {
 
 /// `a=1&b=2` from pairs.
 pub fn query_string(pairs: &[(&str, String)]) -> String {
-    pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 async fn send(req: std::result::Result<Request, gloo_net::Error>) -> Result<Response> {
-    let resp = req.map_err(|_| ClientError::Network)?.send().await.map_err(|_| ClientError::Network)?;
+    let resp = req
+        .map_err(|_| ClientError::Network)?
+        .send()
+        .await
+        .map_err(|_| ClientError::Network)?;
     if resp.ok() {
         return Ok(resp);
     }
@@ -75,7 +87,9 @@ async fn send(req: std::result::Result<Request, gloo_net::Error>) -> Result<Resp
 
 async fn decode<V: DeserializeOwned>(resp: Response) -> Result<V> {
     let status = resp.status();
-    resp.json().await.map_err(|_| ClientError::Unexpected { status })
+    resp.json()
+        .await
+        .map_err(|_| ClientError::Unexpected { status })
 }
 
 async fn get<V: DeserializeOwned>(path: &str) -> Result<V> {
@@ -113,5 +127,7 @@ pub async fn set_enabled(id: &str, enabled: bool) -> Result<Webhook> {
 }
 
 pub async fn delete_webhook(id: &str) -> Result<()> {
-    send(Request::delete(&url(&format!("/webhooks/{}", encode(id)))).build()).await.map(drop)
+    send(Request::delete(&url(&format!("/webhooks/{}", encode(id)))).build())
+        .await
+        .map(drop)
 }

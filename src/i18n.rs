@@ -133,7 +133,11 @@ impl I18n {
     /// Provides the language remembered in this browser (or English) to the whole app.
     pub fn provide() -> Self {
         let stored = crate::storage::get(STORAGE_KEY);
-        let lang = RwSignal::new(if stored.as_deref() == Some("zh-CN") { Lang::Zh } else { Lang::En });
+        let lang = RwSignal::new(if stored.as_deref() == Some("zh-CN") {
+            Lang::Zh
+        } else {
+            Lang::En
+        });
         Effect::new(move || {
             let code = lang_code(lang.get());
             crate::storage::set(STORAGE_KEY, code);
@@ -170,5 +174,7 @@ pub fn lang_code(lang: Lang) -> &'static str {
 
 /// Replaces each `{name}` of `template` by its value.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    args.iter().fold(template.to_string(), |s, (k, v)| s.replace(&format!("{{{k}}}"), v))
+    args.iter().fold(template.to_string(), |s, (k, v)| {
+        s.replace(&format!("{{{k}}}"), v)
+    })
 }

@@ -32,7 +32,11 @@ impl ThemeState {
         };
         let theme = RwSignal::new(initial);
         Effect::new(move |prev: Option<()>| {
-            let name = if theme.get() == Theme::Dark { "dark" } else { "light" };
+            let name = if theme.get() == Theme::Dark {
+                "dark"
+            } else {
+                "light"
+            };
             if let Some(html) = document().document_element() {
                 let _ = html.set_attribute("data-theme", name);
             }
@@ -51,6 +55,12 @@ impl ThemeState {
     }
 
     pub fn toggle(self) {
-        self.theme.update(|t| *t = if *t == Theme::Dark { Theme::Light } else { Theme::Dark });
+        self.theme.update(|t| {
+            *t = if *t == Theme::Dark {
+                Theme::Light
+            } else {
+                Theme::Dark
+            }
+        });
     }
 }

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use webhook_api::WebhookStatus;
-use webhook_console::components::{ConfirmDialog, EventTypePicker, Field, Pagination, StatusBadge, Toasts};
+use webhook_console::components::{
+    ConfirmDialog, EventTypePicker, Field, Pagination, StatusBadge, Toasts,
+};
 use webhook_console::i18n::{I18n, Lang};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -20,7 +22,10 @@ fn container() -> web_sys::HtmlElement {
 }
 
 fn query(root: &web_sys::HtmlElement, selector: &str) -> web_sys::HtmlElement {
-    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}")).unchecked_into()
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .unchecked_into()
 }
 
 #[wasm_bindgen_test]
@@ -61,7 +66,10 @@ async fn event_type_picker_adds_and_removes_keys_and_counts_them() {
     let host_lost = query(&root, "input[value='host.lost_connection']");
     host_lost.click();
     leptos::task::tick().await;
-    assert_eq!(selected.get_untracked(), vec!["config.change", "host.lost_connection"]);
+    assert_eq!(
+        selected.get_untracked(),
+        vec!["config.change", "host.lost_connection"]
+    );
     assert!(root.text_content().unwrap().contains("2 selected"));
     query(&root, "input[value='config.change']").click();
     leptos::task::tick().await;
@@ -126,12 +134,21 @@ async fn pagination_shows_the_range_and_links_to_pages() {
     .forget();
     leptos::task::tick().await;
     assert!(root.text_content().unwrap().contains("Showing 21–40 of 45"));
-    assert_eq!(query(&root, "[aria-current=page]").text_content().unwrap(), "2");
-    assert_eq!(query(&root, "a[rel=next]").get_attribute("href").unwrap(), "/webhooks?page=3");
+    assert_eq!(
+        query(&root, "[aria-current=page]").text_content().unwrap(),
+        "2"
+    );
+    assert_eq!(
+        query(&root, "a[rel=next]").get_attribute("href").unwrap(),
+        "/webhooks?page=3"
+    );
     page.set(3);
     leptos::task::tick().await;
     assert!(root.text_content().unwrap().contains("Showing 41–45 of 45"));
-    assert!(root.query_selector("a[rel=next]").unwrap().is_none(), "no next page after the last");
+    assert!(
+        root.query_selector("a[rel=next]").unwrap().is_none(),
+        "no next page after the last"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -147,12 +164,22 @@ async fn field_links_label_and_error_to_the_control() {
     })
     .forget();
     leptos::task::tick().await;
-    assert_eq!(query(&root, "label").get_attribute("for").unwrap(), "f-name");
+    assert_eq!(
+        query(&root, "label").get_attribute("for").unwrap(),
+        "f-name"
+    );
     assert_eq!(query(&root, "#f-name-error").text_content().unwrap(), "");
     error.set(Some("This field is required.".into()));
     leptos::task::tick().await;
-    assert_eq!(query(&root, "#f-name-error").text_content().unwrap(), "This field is required.");
-    assert!(query(&root, ".field").class_name().contains("field-invalid"));
+    assert_eq!(
+        query(&root, "#f-name-error").text_content().unwrap(),
+        "This field is required."
+    );
+    assert!(
+        query(&root, ".field")
+            .class_name()
+            .contains("field-invalid")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -170,7 +197,12 @@ async fn toasts_appear_and_can_be_dismissed() {
     leptos::task::tick().await;
     let toast = query(&root, ".toast");
     assert_eq!(toast.get_attribute("role").unwrap(), "alert");
-    assert!(toast.text_content().unwrap().contains("The server cannot be reached."));
+    assert!(
+        toast
+            .text_content()
+            .unwrap()
+            .contains("The server cannot be reached.")
+    );
     query(&root, ".toast button").click();
     leptos::task::tick().await;
     assert!(root.query_selector(".toast").unwrap().is_none());

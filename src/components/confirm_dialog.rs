@@ -49,7 +49,11 @@ pub fn ConfirmDialog(
             d.close();
         }
     });
-    let confirm_class = if danger { "btn btn-danger" } else { "btn btn-primary" };
+    let confirm_class = if danger {
+        "btn btn-danger"
+    } else {
+        "btn btn-primary"
+    };
     view! {
         <dialog
             node_ref=dialog

@@ -70,13 +70,10 @@ pub fn EventTypePicker(
             aria-invalid=move || invalid.get().to_string()
             aria-describedby=crate::components::field::error_id(id)
         >
-            <legend class="field-label">
-                {move || i18n.t(T::EventType)}
-                <span class="required" aria-hidden="true">" *"</span>
-                <span class="picker-count">
-                    {move || i18n.fmt(T::SelectedCount, &[("n", &selected.with(Vec::len).to_string())])}
-                </span>
-            </legend>
+            <legend class="field-label required">{move || i18n.t(T::EventType)}</legend>
+            <p class="picker-count" aria-live="polite">
+                {move || i18n.fmt(T::SelectedCount, &[("n", &selected.with(Vec::len).to_string())])}
+            </p>
             {group(EventCategory::Events, T::Events)}
             {group(EventCategory::Alarms, T::Alarms)}
         </fieldset>

@@ -28,10 +28,7 @@ pub fn Field(
 ) -> impl IntoView {
     view! {
         <div class="field" class:field-invalid=move || error.with(Option::is_some)>
-            <label for=id class="field-label">
-                {label}
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
-            </label>
+            <label for=id class="field-label" class:required=required>{label}</label>
             {children()}
             {hint.map(|h| view! { <p class="field-hint">{h}</p> })}
             <p id=error_id(id) class="field-error" aria-live="polite">

@@ -40,14 +40,26 @@ pub fn Pagination(
     let pages = move || (total.get().div_ceil(page_size.get().max(1) as u64)).max(1) as u32;
     let range = move || {
         let (p, size, total) = (page.get() as u64, page_size.get() as u64, total.get());
-        let from = if total == 0 { 0 } else { ((p - 1) * size + 1).min(total) };
+        let from = if total == 0 {
+            0
+        } else {
+            ((p - 1) * size + 1).min(total)
+        };
         let to = (p * size).min(total);
-        i18n.fmt(T::ShowingRange, &[("from", &from.to_string()), ("to", &to.to_string()), ("total", &total.to_string())])
+        i18n.fmt(
+            T::ShowingRange,
+            &[
+                ("from", &from.to_string()),
+                ("to", &to.to_string()),
+                ("total", &total.to_string()),
+            ],
+        )
     };
     let link = move |n: u32, label: String, rel: &'static str| {
         let disabled = n < 1 || n > pages() || n == page.get();
         if disabled {
-            view! { <span class="page-link disabled" aria-disabled="true">{label}</span> }.into_any()
+            view! { <span class="page-link disabled" aria-disabled="true">{label}</span> }
+                .into_any()
         } else {
             view! { <a class="page-link" href=href.run(n) rel=rel>{label}</a> }.into_any()
         }
@@ -83,7 +95,10 @@ mod tests {
     #[wasm_bindgen_test]
     fn window_shows_ends_neighbours_and_gaps() {
         assert_eq!(page_window(1, 1), vec![Some(1)]);
-        assert_eq!(page_window(5, 10), vec![Some(1), None, Some(4), Some(5), Some(6), None, Some(10)]);
+        assert_eq!(
+            page_window(5, 10),
+            vec![Some(1), None, Some(4), Some(5), Some(6), None, Some(10)]
+        );
         assert_eq!(page_window(2, 3), vec![Some(1), Some(2), Some(3)]);
     }
 }

@@ -26,7 +26,10 @@ pub struct Toasts {
 
 impl Toasts {
     pub fn provide() -> Self {
-        let toasts = Self { list: RwSignal::new(Vec::new()), next_id: StoredValue::new(0) };
+        let toasts = Self {
+            list: RwSignal::new(Vec::new()),
+            next_id: StoredValue::new(0),
+        };
         provide_context(toasts);
         toasts
     }

@@ -3,7 +3,9 @@
 
 use crate::api::{self, query_string};
 use crate::components::status_badge::status_text;
-use crate::components::{ConfirmDialog, Pagination, StatusBadge, Toasts, event_type_picker::event_type_name};
+use crate::components::{
+    ConfirmDialog, Pagination, StatusBadge, Toasts, event_type_picker::event_type_name,
+};
 use crate::i18n::{I18n, T};
 use crate::pages::webhook_form::auth_label;
 use leptos::prelude::*;
@@ -12,12 +14,25 @@ use std::time::Duration;
 use webhook_api::{EVENT_TYPES, Sort, Webhook, WebhookQuery, WebhookStatus, WebhookType};
 
 /// The query keys the list understands.
-const KEYS: [&str; 8] = ["search", "type", "enabled", "status", "event_type", "sort", "page", "page_size"];
+const KEYS: [&str; 8] = [
+    "search",
+    "type",
+    "enabled",
+    "status",
+    "event_type",
+    "sort",
+    "page",
+    "page_size",
+];
 
 /// The link of the list showing `q`.
 pub fn list_href(q: &WebhookQuery) -> String {
     let qs = query_string(&q.to_pairs());
-    if qs.is_empty() { "/webhooks".into() } else { format!("/webhooks?{qs}") }
+    if qs.is_empty() {
+        "/webhooks".into()
+    } else {
+        format!("/webhooks?{qs}")
+    }
 }
 
 /// Sort choices offered in the toolbar: (value, English, Chinese).
@@ -38,15 +53,25 @@ pub fn WebhookList() -> impl IntoView {
     // A hand-edited URL with a bad value keeps the good parts instead of failing the page.
     let query = Memo::new(move |_| {
         query_map.with(|m| {
-            let pairs: Vec<(&str, &str)> =
-                KEYS.iter().filter_map(|k| m.get_str(k).map(|v| (*k, v))).filter(|p| WebhookQuery::from_pairs([*p]).is_ok()).collect();
+            let pairs: Vec<(&str, &str)> = KEYS
+                .iter()
+                .filter_map(|k| m.get_str(k).map(|v| (*k, v)))
+                .filter(|p| WebhookQuery::from_pairs([*p]).is_ok())
+                .collect();
             WebhookQuery::from_pairs(pairs).unwrap_or_default()
         })
     });
     let set_query = {
         let navigate = navigate.clone();
         move |q: WebhookQuery, replace: bool| {
-            navigate(&list_href(&q), NavigateOptions { replace, scroll: false, ..Default::default() })
+            navigate(
+                &list_href(&q),
+                NavigateOptions {
+                    replace,
+                    scroll: false,
+                    ..Default::default()
+                },
+            )
         }
     };
     // Changing any filter goes back to page 1.
@@ -82,7 +107,14 @@ pub fn WebhookList() -> impl IntoView {
             busy_row.set(None);
             match result {
                 Ok(w) => {
-                    toasts.success(i18n.fmt(if enable { T::EnabledToast } else { T::DisabledToast }, &[("name", &w.name)]));
+                    toasts.success(i18n.fmt(
+                        if enable {
+                            T::EnabledToast
+                        } else {
+                            T::DisabledToast
+                        },
+                        &[("name", &w.name)],
+                    ));
                     changes.update(|n| *n += 1);
                 }
                 Err(e) => toasts.error(e.message(i18n.lang.get_untracked())),
@@ -198,7 +230,11 @@ fn apply_filter(q: &mut WebhookQuery, key: &str, value: &str) {
         "status" => q.status = value.and_then(WebhookStatus::parse),
         "event_type" => q.event_type = value.map(str::to_string),
         "sort" => q.sort = value.and_then(Sort::parse).unwrap_or_default(),
-        "page_size" => q.page_size = value.and_then(|v| v.parse().ok()).unwrap_or(webhook_api::DEFAULT_PAGE_SIZE),
+        "page_size" => {
+            q.page_size = value
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(webhook_api::DEFAULT_PAGE_SIZE)
+        }
         _ => {}
     }
 }
@@ -262,7 +298,10 @@ fn Filters(
     update: Callback<(&'static str, String)>,
 ) -> impl IntoView {
     let i18n = I18n::expect();
-    let select = move |key: &'static str, label: T, current: Signal<String>, options: Signal<Vec<(String, String)>>| {
+    let select = move |key: &'static str,
+                       label: T,
+                       current: Signal<String>,
+                       options: Signal<Vec<(String, String)>>| {
         let id = format!("filter-{key}");
         view! {
             <div class="filter">
@@ -327,7 +366,11 @@ fn StatCounts(
 ) -> impl IntoView {
     let i18n = I18n::expect();
     let chip = move |status: Option<WebhookStatus>, count: u64| {
-        let href = list_href(&WebhookQuery { status, page: 1, ..query.get_untracked() });
+        let href = list_href(&WebhookQuery {
+            status,
+            page: 1,
+            ..query.get_untracked()
+        });
         let current = query.with_untracked(|q| q.status == status);
         let label = move || i18n.t(status.map(status_text).unwrap_or(T::Total));
         view! {
@@ -389,11 +432,11 @@ fn WebhookTable(
                     </th>
                     <td>{move || i18n.t(if w.with_value(|w| w.kind) == WebhookType::Events { T::Events } else { T::Alarms })}</td>
                     <td class="cell-url" title=get(|w| w.url.clone())>{get(|w| w.url.clone())}</td>
-                    <td>{events}</td>
+                    <td class="cell-events">{events}</td>
                     <td>{move || i18n.t(auth_label(w.with_value(|w| w.auth.kind())))}</td>
                     <td><StatusBadge status=w.with_value(|w| w.status) /></td>
                     <td>{move || i18n.t(if enabled { T::Enabled } else { T::Disabled })}</td>
-                    <td class="cell-actions">
+                    <td class="cell-actions"><div class="row-actions">
                         <a class="btn btn-small" href=get(|w| format!("/webhooks/{}/edit", w.id))>
                             {move || i18n.t(T::Modify)}
                         </a>
@@ -409,7 +452,7 @@ fn WebhookTable(
                         <button type="button" class="btn btn-small btn-danger-quiet" disabled=busy on:click=move |_| on_delete.run(w.get_value())>
                             {move || i18n.t(T::Delete)}
                         </button>
-                    </td>
+                    </div></td>
                 </tr>
             }
         })

@@ -3,12 +3,18 @@
 //! catalog. serde only, so the console can use it at no cost in size.
 
 pub mod catalog;
+pub mod delivery;
 pub mod error;
+pub mod event;
+pub mod format;
 pub mod validate;
 pub mod webhook;
 
 pub use catalog::{EVENT_TYPES, EventCategory, EventTypeInfo};
+pub use delivery::*;
 pub use error::{ErrorBody, ErrorDetail, FieldErrors};
+pub use event::*;
+pub use format::{DEFAULT_MSG_KEY, PayloadFormat};
 pub use validate::{FieldError, Lang};
 pub use webhook::*;
 

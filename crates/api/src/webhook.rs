@@ -1,6 +1,7 @@
 //! Webhooks: what the console sends to create or modify one, what the API returns, and the list,
 //! filter and statistics shapes.
 
+use crate::PayloadFormat;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -88,23 +89,38 @@ impl Auth {
                 username: username.clone(),
                 password: mask_secret(password),
             },
-            Self::Bearer { token } => Self::Bearer { token: mask_secret(token) },
-            Self::Signature { secret } => Self::Signature { secret: mask_secret(secret) },
+            Self::Bearer { token } => Self::Bearer {
+                token: mask_secret(token),
+            },
+            Self::Signature { secret } => Self::Signature {
+                secret: mask_secret(secret),
+            },
         }
     }
 
     /// Resolves a submitted auth against the stored one: a secret equal to the stored secret's
     /// mask means "unchanged" and takes the stored value.
     pub fn keep_unchanged_secrets(self, stored: &Auth) -> Self {
-        let keep = |new: String, old: &String| if new == mask_secret(old) { old.clone() } else { new };
+        let keep = |new: String, old: &String| {
+            if new == mask_secret(old) {
+                old.clone()
+            } else {
+                new
+            }
+        };
         match (self, stored) {
             (Self::Basic { username, password }, Self::Basic { password: old, .. }) => {
-                Self::Basic { username, password: keep(password, old) }
+                Self::Basic {
+                    username,
+                    password: keep(password, old),
+                }
             }
-            (Self::Bearer { token }, Self::Bearer { token: old }) => Self::Bearer { token: keep(token, old) },
-            (Self::Signature { secret }, Self::Signature { secret: old }) => {
-                Self::Signature { secret: keep(secret, old) }
-            }
+            (Self::Bearer { token }, Self::Bearer { token: old }) => Self::Bearer {
+                token: keep(token, old),
+            },
+            (Self::Signature { secret }, Self::Signature { secret: old }) => Self::Signature {
+                secret: keep(secret, old),
+            },
             (new, _) => new,
         }
     }
@@ -163,8 +179,13 @@ pub enum WebhookStatus {
 }
 
 impl WebhookStatus {
-    pub const ALL: [Self; 5] =
-        [Self::Active, Self::AwaitingRetry, Self::Failed, Self::RetryLimitReached, Self::Disabled];
+    pub const ALL: [Self; 5] = [
+        Self::Active,
+        Self::AwaitingRetry,
+        Self::Failed,
+        Self::RetryLimitReached,
+        Self::Disabled,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -204,6 +225,9 @@ fn default_batch_size() -> u32 {
 fn default_timeout() -> u32 {
     DEFAULT_TIMEOUT
 }
+fn default_msg_key() -> String {
+    crate::DEFAULT_MSG_KEY.to_string()
+}
 
 /// The body of create (`POST /webhooks`) and modify (`PUT /webhooks/{id}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -225,6 +249,20 @@ pub struct WebhookIn {
     /// Extra request headers sent with every delivery.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+    /// The shape of the body: `generic` JSON or an IM robot's message.
+    #[serde(default)]
+    pub format: PayloadFormat,
+    /// Generic format: the message under `msg_key` is text from the language's template (true)
+    /// or the event itself as a JSON string (false), as seed 002's template switch.
+    #[serde(default = "default_true")]
+    pub use_template: bool,
+    /// Generic format: the key of the message text; `Msg` by default.
+    #[serde(default = "default_msg_key")]
+    pub msg_key: String,
+    /// Generic format: extra fields added to every body. None may be named like `msg_key`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, Object>))]
+    pub body: BTreeMap<String, serde_json::Value>,
     /// Catalog keys; at least one.
     pub event_types: Vec<String>,
     #[serde(default = "default_true")]
@@ -253,6 +291,10 @@ impl Default for WebhookIn {
             language: MessageLanguage::En,
             auth: Auth::None,
             headers: BTreeMap::new(),
+            format: PayloadFormat::Generic,
+            use_template: true,
+            msg_key: default_msg_key(),
+            body: BTreeMap::new(),
             event_types: Vec::new(),
             enabled: true,
             batch_size: DEFAULT_BATCH_SIZE,
@@ -275,7 +317,19 @@ pub struct Webhook {
     pub url: String,
     pub language: MessageLanguage,
     pub auth: Auth,
+    /// While a rotated-out signing secret still signs (a second signature), until when.
+    #[serde(default)]
+    pub previous_secret_expires_at: Option<String>,
     pub headers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub format: PayloadFormat,
+    #[serde(default = "default_true")]
+    pub use_template: bool,
+    #[serde(default = "default_msg_key")]
+    pub msg_key: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, Object>))]
+    pub body: BTreeMap<String, serde_json::Value>,
     pub event_types: Vec<String>,
     pub enabled: bool,
     /// `disabled` whenever `enabled` is false.
@@ -303,6 +357,10 @@ impl Webhook {
             language: self.language,
             auth: self.auth.clone(),
             headers: self.headers.clone(),
+            format: self.format,
+            use_template: self.use_template,
+            msg_key: self.msg_key.clone(),
+            body: self.body.clone(),
             event_types: self.event_types.clone(),
             enabled: self.enabled,
             batch_size: self.batch_size,
@@ -332,7 +390,13 @@ pub enum SortField {
 }
 
 impl SortField {
-    pub const ALL: [Self; 5] = [Self::Name, Self::Type, Self::Status, Self::CreatedAt, Self::UpdatedAt];
+    pub const ALL: [Self; 5] = [
+        Self::Name,
+        Self::Type,
+        Self::Status,
+        Self::CreatedAt,
+        Self::UpdatedAt,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -355,7 +419,10 @@ pub struct Sort {
 impl Default for Sort {
     /// Newest first.
     fn default() -> Self {
-        Self { field: SortField::CreatedAt, descending: true }
+        Self {
+            field: SortField::CreatedAt,
+            descending: true,
+        }
     }
 }
 
@@ -370,7 +437,11 @@ impl Sort {
     }
 
     pub fn to_query(self) -> String {
-        format!("{}{}", if self.descending { "-" } else { "" }, self.field.as_str())
+        format!(
+            "{}{}",
+            if self.descending { "-" } else { "" },
+            self.field.as_str()
+        )
     }
 }
 
@@ -400,7 +471,11 @@ impl WebhookQuery {
     pub fn from_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, crate::FieldErrors> {
-        let mut q = Self { page: 1, page_size: DEFAULT_PAGE_SIZE, ..Self::default() };
+        let mut q = Self {
+            page: 1,
+            page_size: DEFAULT_PAGE_SIZE,
+            ..Self::default()
+        };
         let mut errors = crate::FieldErrors::new();
         for (key, value) in pairs {
             let value = value.trim();
@@ -450,7 +525,11 @@ impl WebhookQuery {
                 _ => {}
             }
         }
-        if errors.is_empty() { Ok(q) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(q)
+        } else {
+            Err(errors)
+        }
     }
 
     /// The non-default parts as query pairs, in a stable order.
@@ -503,11 +582,20 @@ mod tests {
 
     #[test]
     fn secrets_are_masked_and_kept_when_sent_back_masked() {
-        let stored = Auth::Bearer { token: "abcdefghijklmnopqrstuvwxyz".into() };
+        let stored = Auth::Bearer {
+            token: "abcdefghijklmnopqrstuvwxyz".into(),
+        };
         let masked = stored.masked();
-        assert_eq!(masked, Auth::Bearer { token: "••••••••wxyz".into() });
+        assert_eq!(
+            masked,
+            Auth::Bearer {
+                token: "••••••••wxyz".into()
+            }
+        );
         assert_eq!(masked.clone().keep_unchanged_secrets(&stored), stored);
-        let changed = Auth::Bearer { token: "new-token-value".into() };
+        let changed = Auth::Bearer {
+            token: "new-token-value".into(),
+        };
         assert_eq!(changed.clone().keep_unchanged_secrets(&stored), changed);
         // Short secrets show nothing of themselves.
         assert_eq!(mask_secret("pw"), "••••••••");
@@ -526,19 +614,46 @@ mod tests {
         let pairs = q.to_pairs();
         let again = WebhookQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
         assert_eq!(q, again);
-        let err = WebhookQuery::from_pairs([("page", "0"), ("status", "weird"), ("page_size", "1000")])
-            .unwrap_err();
-        assert_eq!(err.keys().collect::<Vec<_>>(), ["page", "page_size", "status"]);
+        let err =
+            WebhookQuery::from_pairs([("page", "0"), ("status", "weird"), ("page_size", "1000")])
+                .unwrap_err();
+        assert_eq!(
+            err.keys().collect::<Vec<_>>(),
+            ["page", "page_size", "status"]
+        );
     }
 
     #[test]
     fn wire_names_are_as_documented() {
-        let json = serde_json::to_value(Auth::Basic { username: "u".into(), password: "p".into() }).unwrap();
-        assert_eq!(json, serde_json::json!({"type": "basic", "username": "u", "password": "p"}));
-        assert_eq!(serde_json::to_value(WebhookStatus::AwaitingRetry).unwrap(), "awaitingRetry");
-        assert_eq!(serde_json::to_value(MessageLanguage::ZhCn).unwrap(), "zh-CN");
-        let input: WebhookIn =
-            serde_json::from_str(r#"{"name":"a","url":"https://x.io","event_types":["config.change"]}"#).unwrap();
-        assert_eq!((input.batch_size, input.timeout, input.enabled), (10, 10, true));
+        let json = serde_json::to_value(Auth::Basic {
+            username: "u".into(),
+            password: "p".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"type": "basic", "username": "u", "password": "p"})
+        );
+        assert_eq!(
+            serde_json::to_value(WebhookStatus::AwaitingRetry).unwrap(),
+            "awaitingRetry"
+        );
+        assert_eq!(
+            serde_json::to_value(MessageLanguage::ZhCn).unwrap(),
+            "zh-CN"
+        );
+        let input: WebhookIn = serde_json::from_str(
+            r#"{"name":"a","url":"https://x.io","event_types":["config.change"]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (input.batch_size, input.timeout, input.enabled),
+            (10, 10, true)
+        );
+        assert_eq!(
+            (input.format, input.use_template, input.msg_key.as_str()),
+            (PayloadFormat::Generic, true, "Msg")
+        );
+        assert!(input.body.is_empty());
     }
 }

@@ -1,14 +1,19 @@
 //! The server's configuration: command-line flags, each also readable from a `WEBHOOK_*`
 //! environment variable, parsed once at start.
 
+use crate::delivery::DeliverySettings;
+use crate::delivery::policy::TargetPolicy;
+use crate::delivery::retry::{DEFAULT_SCHEDULE, RetrySchedule, parse_duration};
 use clap::Parser;
+use ipnet::IpNet;
 use std::path::PathBuf;
+use std::time::Duration;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/console.db";
 pub const DEFAULT_DIST: &str = "dist";
 
-/// Webhook Console server: the REST API under /api/v1 and the console itself.
+/// Webhook Console server: the REST API under /api/v1, the delivery worker and the console itself.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "webhook-server", version, about)]
 pub struct Config {
@@ -25,15 +30,75 @@ pub struct Config {
     /// with index.html for client-side routes. The API works without it.
     #[arg(long, env = "WEBHOOK_DIST", default_value = DEFAULT_DIST)]
     pub dist: PathBuf,
+
+    /// A range of private or loopback addresses deliveries may go to, e.g. `127.0.0.0/8` or
+    /// `10.0.0.0/8` (repeatable; the variable takes a comma-separated list). Public addresses
+    /// are always allowed, link-local and cloud metadata addresses never.
+    #[arg(long = "allow-target", env = "WEBHOOK_ALLOW_TARGETS", value_delimiter = ',')]
+    pub allow_targets: Vec<IpNet>,
+
+    /// Delays between the tries of a delivery (each ±20 % jitter): `250ms`, `5s`, `1m`, `2h`, `1d`,
+    /// comma-separated. Its length is the number of retries; empty means none.
+    #[arg(long, env = "WEBHOOK_RETRY_SCHEDULE", default_value = DEFAULT_SCHEDULE)]
+    pub retry_schedule: RetrySchedule,
+
+    /// How long a signing secret replaced by rotate-secret still signs, as a second signature.
+    #[arg(long, env = "WEBHOOK_SECRET_OVERLAP", default_value = "24h", value_parser = parse_duration)]
+    pub secret_overlap: Duration,
+
+    /// At most this many deliveries are sent at once.
+    #[arg(long, env = "WEBHOOK_DELIVERY_CONCURRENCY", default_value_t = 32)]
+    pub delivery_concurrency: usize,
+}
+
+impl Config {
+    pub fn delivery_settings(&self) -> DeliverySettings {
+        DeliverySettings {
+            policy: TargetPolicy { allow: self.allow_targets.clone() },
+            retry_schedule: self.retry_schedule.clone(),
+            secret_overlap: self.secret_overlap,
+            concurrency: self.delivery_concurrency,
+        }
+    }
 }
 
 impl Default for Config {
     /// The defaults, without reading flags or the environment (for tests and embedding).
     fn default() -> Self {
+        let delivery = DeliverySettings::default();
         Self {
             listen: DEFAULT_LISTEN.into(),
             database_url: DEFAULT_DATABASE_URL.into(),
             dist: DEFAULT_DIST.into(),
+            allow_targets: Vec::new(),
+            retry_schedule: delivery.retry_schedule,
+            secret_overlap: delivery.secret_overlap,
+            delivery_concurrency: delivery.concurrency,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_parse() {
+        let c = Config::try_parse_from([
+            "webhook-server",
+            "--allow-target",
+            "127.0.0.0/8",
+            "--allow-target",
+            "::1/128",
+            "--retry-schedule",
+            "100ms,200ms",
+            "--secret-overlap",
+            "1h",
+        ])
+        .unwrap();
+        assert_eq!(c.allow_targets.len(), 2);
+        assert_eq!(c.retry_schedule.0, [Duration::from_millis(100), Duration::from_millis(200)]);
+        assert_eq!(c.secret_overlap, Duration::from_secs(3600));
+        assert!(Config::try_parse_from(["webhook-server", "--allow-target", "nope"]).is_err());
     }
 }

@@ -81,6 +81,20 @@ fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     )))
 }
 
+/// Deserializes an already parsed JSON value, with shape errors named by their path under
+/// `prefix` (e.g. `events[2]`), as a body would be.
+pub fn decode_value<T: DeserializeOwned>(value: serde_json::Value, prefix: &str) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        let path = match (prefix.is_empty(), path.as_str()) {
+            (true, _) => path.clone(),
+            (false, ".") => prefix.to_string(),
+            (false, p) => format!("{prefix}.{p}"),
+        };
+        ApiError::Validation(shape_error(&path, &without_position(err.inner())))
+    })
+}
+
 fn unreadable(bytes: &[u8], e: &serde_json::Error) -> ApiError {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         ApiError::BadRequest("The request body is empty; expected a JSON object.".into())

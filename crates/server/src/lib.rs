@@ -5,12 +5,14 @@
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod delivery;
 pub mod error;
 pub mod extract;
 pub mod routes;
 mod spa;
 
 pub use config::Config;
+pub use delivery::install_crypto_provider;
 
 use axum::Router;
 use axum::routing::any;
@@ -25,6 +27,7 @@ use tracing::Level;
 #[derive(Clone)]
 pub struct AppState {
     pub db: SqlitePool,
+    pub deliverer: delivery::Deliverer,
 }
 
 /// Why the server could not start.
@@ -39,12 +42,17 @@ pub enum StartError {
     },
     #[error("server error: {0}")]
     Serve(#[from] std::io::Error),
+    #[error("cannot set up the HTTP client for deliveries: {0}")]
+    Http(#[from] reqwest::Error),
 }
 
-/// Opens the configured database (creating and migrating it) and builds the application.
+/// Opens the configured database (creating and migrating it), starts the delivery worker on it
+/// and builds the application.
 pub async fn app(config: &Config) -> Result<Router, StartError> {
     let db = db::open(&config.database_url).await?;
-    Ok(router(AppState { db }, &config.dist))
+    let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
+    delivery::worker::spawn(db.clone(), deliverer.clone());
+    Ok(router(AppState { db, deliverer }, &config.dist))
 }
 
 /// The whole application: the API under `/api/v1`, JSON 404s for anything else under `/api`,
@@ -84,7 +92,9 @@ pub async fn serve(
 /// until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> Result<(), StartError> {
     let db = db::open(&config.database_url).await?;
-    let app = router(AppState { db: db.clone() }, &config.dist);
+    let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
+    let worker = delivery::worker::spawn(db.clone(), deliverer.clone());
+    let app = router(AppState { db: db.clone(), deliverer }, &config.dist);
     let listener =
         TcpListener::bind(&config.listen)
             .await
@@ -98,6 +108,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     std::io::stdout().flush()?;
     tracing::info!(%addr, database = %config.database_url, dist = %config.dist.display(), "started");
     serve(listener, app, shutdown_signal()).await?;
+    // Sends cut off here are claimed, and sent again at the next start.
+    worker.abort();
     // Closing checkpoints the WAL so the database is one tidy file after a clean stop.
     db.close().await;
     tracing::info!("stopped");

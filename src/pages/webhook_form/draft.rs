@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use std::collections::BTreeMap;
-use webhook_api::{Auth, AuthKind, MessageLanguage, WebhookIn, WebhookType};
+use webhook_api::{Auth, AuthKind, MessageLanguage, PayloadFormat, WebhookIn, WebhookType};
 
 /// One custom header row; rows are keyed by `id` so editing one keeps focus.
 #[derive(Clone, Copy)]
@@ -32,6 +32,11 @@ pub struct Draft {
     pub timeout: RwSignal<String>,
     /// Kept as loaded: the form does not edit them.
     pub tags: StoredValue<BTreeMap<String, String>>,
+    /// Payload options, kept as loaded until the form edits them.
+    pub format: StoredValue<PayloadFormat>,
+    pub use_template: StoredValue<bool>,
+    pub msg_key: StoredValue<String>,
+    pub body: StoredValue<BTreeMap<String, serde_json::Value>>,
     pub version: StoredValue<Option<i64>>,
     next_row: StoredValue<u64>,
 }
@@ -40,9 +45,16 @@ impl Draft {
     pub fn new(from: &WebhookIn) -> Self {
         let (username, password, token, secret) = match &from.auth {
             Auth::None => Default::default(),
-            Auth::Basic { username, password } => (username.clone(), password.clone(), String::new(), String::new()),
+            Auth::Basic { username, password } => (
+                username.clone(),
+                password.clone(),
+                String::new(),
+                String::new(),
+            ),
             Auth::Bearer { token } => (String::new(), String::new(), token.clone(), String::new()),
-            Auth::Signature { secret } => (String::new(), String::new(), String::new(), secret.clone()),
+            Auth::Signature { secret } => {
+                (String::new(), String::new(), String::new(), secret.clone())
+            }
         };
         let draft = Self {
             kind: RwSignal::new(from.kind),
@@ -61,6 +73,10 @@ impl Draft {
             batch_size: RwSignal::new(from.batch_size.to_string()),
             timeout: RwSignal::new(from.timeout.to_string()),
             tags: StoredValue::new(from.tags.clone()),
+            format: StoredValue::new(from.format),
+            use_template: StoredValue::new(from.use_template),
+            msg_key: StoredValue::new(from.msg_key.clone()),
+            body: StoredValue::new(from.body.clone()),
             version: StoredValue::new(from.version),
             next_row: StoredValue::new(0),
         };
@@ -73,7 +89,11 @@ impl Draft {
     pub fn add_header(&self, name: &str, value: &str) {
         let id = self.next_row.get_value();
         self.next_row.set_value(id + 1);
-        let row = HeaderRow { id, name: RwSignal::new(name.into()), value: RwSignal::new(value.into()) };
+        let row = HeaderRow {
+            id,
+            name: RwSignal::new(name.into()),
+            value: RwSignal::new(value.into()),
+        };
         self.headers.update(|h| h.push(row));
     }
 
@@ -85,9 +105,16 @@ impl Draft {
     pub fn to_input(&self) -> WebhookIn {
         let auth = match self.auth_kind.get() {
             AuthKind::None => Auth::None,
-            AuthKind::Basic => Auth::Basic { username: self.username.get(), password: self.password.get() },
-            AuthKind::Bearer => Auth::Bearer { token: self.token.get() },
-            AuthKind::Signature => Auth::Signature { secret: self.secret.get() },
+            AuthKind::Basic => Auth::Basic {
+                username: self.username.get(),
+                password: self.password.get(),
+            },
+            AuthKind::Bearer => Auth::Bearer {
+                token: self.token.get(),
+            },
+            AuthKind::Signature => Auth::Signature {
+                secret: self.secret.get(),
+            },
         };
         let headers = self
             .headers
@@ -104,6 +131,10 @@ impl Draft {
             language: self.language.get(),
             auth,
             headers,
+            format: self.format.get_value(),
+            use_template: self.use_template.get_value(),
+            msg_key: self.msg_key.get_value(),
+            body: self.body.get_value(),
             event_types: self.event_types.get(),
             enabled: self.enabled.get(),
             // Not a number → 0, which the range rule reports.
@@ -118,7 +149,11 @@ impl Draft {
 /// A new `whsec_` signing secret: 32 random bytes from the browser's CSPRNG, base64.
 pub fn generate_secret() -> Option<String> {
     let mut bytes = [0u8; 32];
-    web_sys::window()?.crypto().ok()?.get_random_values_with_u8_array(&mut bytes).ok()?;
+    web_sys::window()?
+        .crypto()
+        .ok()?
+        .get_random_values_with_u8_array(&mut bytes)
+        .ok()?;
     Some(format!("whsec_{}", base64(&bytes)))
 }
 
@@ -126,7 +161,11 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         for i in 0..4 {
             if i <= chunk.len() {

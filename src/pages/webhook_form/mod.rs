@@ -11,9 +11,11 @@ use crate::i18n::{I18n, T};
 use draft::{Draft, generate_secret};
 use leptos::prelude::*;
 use leptos_router::{hooks::use_navigate, hooks::use_params_map};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use webhook_api::validate::{FieldError, validate_webhook};
-use webhook_api::{AuthKind, FieldErrors, MessageLanguage, Webhook, WebhookIn, WebhookType, is_masked};
+use webhook_api::{
+    AuthKind, FieldErrors, MessageLanguage, Webhook, WebhookIn, WebhookType, is_masked,
+};
 
 /// `/webhooks/new`
 #[component]
@@ -58,7 +60,10 @@ fn LoadError(error: ClientError) -> impl IntoView {
 
 /// The result of a submit, for the toast.
 fn saved_toast(i18n: I18n, created: bool, w: &Webhook) -> String {
-    i18n.fmt(if created { T::Created } else { T::Updated }, &[("name", &w.name)])
+    i18n.fmt(
+        if created { T::Created } else { T::Updated },
+        &[("name", &w.name)],
+    )
 }
 
 #[component]
@@ -91,8 +96,14 @@ fn WebhookForm(
     let error_for = move |field: &'static str| -> Signal<Option<String>> {
         Signal::derive(move || {
             let shown = submitted.get() || touched.with(|t| t.contains(field));
-            let client = client_errors.with(|e| e.get(field).map(|e: &FieldError| e.message(i18n.lang.get())));
-            shown.then_some(client).flatten().or_else(|| server_errors.with(|e| e.get(field).cloned()))
+            let client = client_errors.with(|e| {
+                e.get(field)
+                    .map(|e: &FieldError| e.message(i18n.lang.get()))
+            });
+            shown
+                .then_some(client)
+                .flatten()
+                .or_else(|| server_errors.with(|e| e.get(field).cloned()))
         })
     };
     let dirty = move || input.with(|i| initial.with_value(|init| i != init));
@@ -107,27 +118,37 @@ fn WebhookForm(
         }
     });
     let list_url = "/webhooks";
+    // Reacts to a finished save only (not to, say, a language switch afterwards).
     Effect::new({
         let navigate = navigate.clone();
-        move || match save.value().get() {
-            Some(Ok(w)) => {
-                toasts.success(saved_toast(i18n, creating, &w));
-                navigate(list_url, Default::default());
-            }
-            Some(Err(e)) => {
-                let fields = e.fields();
-                toasts.error(if fields.is_empty() { e.message(i18n.lang.get()) } else { i18n.t(T::FixErrors).into() });
-                server_errors.set(fields);
-            }
-            None => {}
+        move || {
+            let result = save.value().get();
+            untrack(|| match result {
+                Some(Ok(w)) => {
+                    toasts.success(saved_toast(i18n, creating, &w));
+                    navigate(list_url, Default::default());
+                }
+                Some(Err(e)) => {
+                    let fields = e.fields();
+                    let lang = i18n.lang.get();
+                    toasts.error(if fields.is_empty() {
+                        e.message(lang)
+                    } else {
+                        T::FixErrors.get(lang).into()
+                    });
+                    focus_first_invalid(|f| fields.contains_key(f));
+                    server_errors.set(fields);
+                }
+                None => {}
+            })
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submitted.set(true);
-        if let Some(field) = client_errors.with(|e| e.keys().next().copied()) {
+        if client_errors.with(|e| !e.is_empty()) {
             toasts.error(i18n.t(T::FixErrors));
-            focus(field);
+            client_errors.with(|e| focus_first_invalid(|f| e.contains_key(f)));
             return;
         }
         save.dispatch(input.get());
@@ -136,14 +157,23 @@ fn WebhookForm(
     let confirm_discard = RwSignal::new(false);
     let cancel = {
         let navigate = navigate.clone();
-        move |_| if dirty() { confirm_discard.set(true) } else { navigate(list_url, Default::default()) }
+        move |_| {
+            if dirty() {
+                confirm_discard.set(true)
+            } else {
+                navigate(list_url, Default::default())
+            }
+        }
     };
     let discard = Callback::new(move |_| {
         confirm_discard.set(false);
         navigate(list_url, Default::default());
     });
 
-    let text_input = move |id: &'static str, field: &'static str, value: RwSignal<String>, kind: &'static str| {
+    let text_input = move |id: &'static str,
+                           field: &'static str,
+                           value: RwSignal<String>,
+                           kind: &'static str| {
         let error = error_for(field);
         view! {
             <input
@@ -163,8 +193,14 @@ fn WebhookForm(
         }
     };
     let secret_hint = Signal::derive(move || {
-        let masked = [draft.password, draft.token, draft.secret].iter().any(|s| s.with(|s| is_masked(s)));
-        if masked { i18n.t(T::SecretKeptHint) } else { "" }
+        let masked = [draft.password, draft.token, draft.secret]
+            .iter()
+            .any(|s| s.with(|s| is_masked(s)));
+        if masked {
+            i18n.t(T::SecretKeptHint)
+        } else {
+            ""
+        }
     });
 
     view! {
@@ -426,25 +462,34 @@ pub fn auth_label(k: AuthKind) -> T {
     }
 }
 
-/// Moves focus to the control of the first invalid field.
-fn focus(field: &str) {
-    let ids = BTreeMap::from([
-        ("name", "wh-name"),
-        ("url", "wh-url"),
-        ("event_types", "wh-event-types"),
-        ("auth.username", "wh-username"),
-        ("auth.password", "wh-password"),
-        ("auth.token", "wh-token"),
-        ("auth.secret", "wh-secret"),
-        ("batch_size", "wh-batch-size"),
-        ("timeout", "wh-timeout"),
-        ("description", "wh-description"),
-    ]);
-    let Some(id) = ids.get(field) else { return };
-    if let Some(el) = document().get_element_by_id(id) {
-        use leptos::wasm_bindgen::JsCast;
-        if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
-            let _ = el.focus();
-        }
+/// Field paths and their controls, in the order the form shows them.
+const CONTROLS: [(&str, &str); 11] = [
+    ("name", "#wh-name"),
+    ("url", "#wh-url"),
+    ("auth.username", "#wh-username"),
+    ("auth.password", "#wh-password"),
+    ("auth.token", "#wh-token"),
+    ("auth.secret", "#wh-secret"),
+    ("event_types", "#wh-event-types input"),
+    ("description", "#wh-description"),
+    ("headers", ".header-row input"),
+    ("batch_size", "#wh-batch-size"),
+    ("timeout", "#wh-timeout"),
+];
+
+/// Moves focus to the first invalid control on screen, opening "Advanced settings" if it is there.
+fn focus_first_invalid(invalid: impl Fn(&str) -> bool) {
+    let Some((_, selector)) = CONTROLS.iter().find(|(field, _)| invalid(field)) else {
+        return;
+    };
+    use leptos::wasm_bindgen::JsCast;
+    let Some(el) = document().query_selector(selector).ok().flatten() else {
+        return;
+    };
+    if let Ok(Some(details)) = el.closest("details") {
+        let _ = details.set_attribute("open", "");
+    }
+    if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = el.focus();
     }
 }

@@ -1,6 +1,7 @@
 //! Storage: opening the database and running its migrations. All SQL lives in this module's
 //! children, so a second backend (PostgreSQL) can be added beside SQLite without touching routes.
 
+pub mod deliveries;
 pub mod webhooks;
 
 use sqlx::SqlitePool;

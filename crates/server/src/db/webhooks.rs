@@ -7,12 +7,13 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::types::Json;
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 use webhook_api::{
-    Page, SortField, Webhook, WebhookQuery, WebhookStat, WebhookStatus, WebhookType,
+    Auth, FailureDetails, Page, SortField, Webhook, WebhookQuery, WebhookStat, WebhookStatus,
+    WebhookType,
 };
 
 const SELECT: &str = "SELECT id, name, description, type, url, language, auth, headers, event_types, \
      enabled, status, failure_details, batch_size, timeout, tags, version, created_at, updated_at, \
-     updated_by FROM webhooks";
+     updated_by, format, use_template, msg_key, body, previous_secret_expires_at FROM webhooks";
 
 /// The key names are unique and sorted by: Unicode-aware lower case, computed here so every
 /// backend agrees on which names clash.
@@ -26,8 +27,8 @@ pub async fn insert(pool: &SqlitePool, w: &Webhook) -> Result<(), WriteError> {
     sqlx::query(
         "INSERT INTO webhooks (id, name, name_key, description, type, url, language, auth, headers, \
          event_types, enabled, status, failure_details, batch_size, timeout, tags, version, \
-         created_at, updated_at, updated_by) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         created_at, updated_at, updated_by, format, use_template, msg_key, body) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&w.id)
     .bind(&w.name)
@@ -49,6 +50,10 @@ pub async fn insert(pool: &SqlitePool, w: &Webhook) -> Result<(), WriteError> {
     .bind(&w.created_at)
     .bind(&w.updated_at)
     .bind(&w.updated_by)
+    .bind(w.format.as_str())
+    .bind(w.use_template)
+    .bind(&w.msg_key)
+    .bind(Json(&w.body))
     .execute(&mut *tx)
     .await
     .map_err(WriteError::from_webhook_write)?;
@@ -71,7 +76,9 @@ pub async fn update(
         "UPDATE webhooks SET name = ?, name_key = ?, description = ?, type = ?, url = ?, \
          language = ?, auth = ?, headers = ?, event_types = ?, enabled = ?, status = ?, \
          failure_details = ?, batch_size = ?, timeout = ?, tags = ?, version = ?, updated_at = ?, \
-         updated_by = ? \
+         updated_by = ?, format = ?, use_template = ?, msg_key = ?, body = ?, \
+         previous_secret = CASE WHEN auth = ? THEN previous_secret END, \
+         previous_secret_expires_at = CASE WHEN auth = ? THEN previous_secret_expires_at END \
          WHERE id = ? AND version = ? AND deleted_at IS NULL",
     )
     .bind(&w.name)
@@ -92,6 +99,14 @@ pub async fn update(
     .bind(w.version)
     .bind(&w.updated_at)
     .bind(&w.updated_by)
+    .bind(w.format.as_str())
+    .bind(w.use_template)
+    .bind(&w.msg_key)
+    .bind(Json(&w.body))
+    // A secret replaced by a modify stops signing at once (it may have leaked); only a rotation
+    // keeps the old one for an overlap. `auth` on the right is the stored, old value.
+    .bind(Json(&w.auth))
+    .bind(Json(&w.auth))
     .bind(&w.id)
     .bind(expected_version)
     .execute(&mut *tx)
@@ -134,6 +149,65 @@ pub async fn find(pool: &SqlitePool, id: &str) -> Result<Option<Webhook>, sqlx::
         .try_map(|row: SqliteRow| from_row(&row))
         .fetch_optional(pool)
         .await
+}
+
+/// Replaces the signing secret, keeping the old one as the previous secret until `expires_at`.
+/// Returns false when the webhook is gone.
+pub async fn rotate_secret(
+    pool: &SqlitePool,
+    id: &str,
+    auth: &Auth,
+    previous_secret: &str,
+    expires_at: &str,
+    at: &str,
+    by: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE webhooks SET auth = ?, previous_secret = ?, previous_secret_expires_at = ?, \
+         version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND deleted_at IS NULL",
+    )
+    .bind(Json(auth))
+    .bind(previous_secret)
+    .bind(expires_at)
+    .bind(at)
+    .bind(by)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The rotated-out secret of a webhook while it still signs at `now`.
+pub async fn previous_secret(
+    pool: &SqlitePool,
+    id: &str,
+    now: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT previous_secret FROM webhooks WHERE id = ? AND previous_secret IS NOT NULL \
+         AND previous_secret_expires_at > ?",
+    )
+    .bind(id)
+    .bind(now)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Records delivery health (the worker's, not an edit: no new version). Only an enabled webhook
+/// takes a new status, so a disabled one stays `disabled`.
+pub async fn set_health(
+    pool: &SqlitePool,
+    id: &str,
+    status: WebhookStatus,
+    details: &FailureDetails,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE webhooks SET status = CASE WHEN enabled THEN ? ELSE status END, failure_details = ? WHERE id = ?")
+        .bind(status.as_str())
+        .bind(Json(details))
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 /// Turns a live webhook on or off in one statement (so it cannot race with a modify), bumping
@@ -316,6 +390,11 @@ fn from_row(row: &SqliteRow) -> Result<Webhook, sqlx::Error> {
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         updated_by: row.try_get("updated_by")?,
+        format: text_enum(row.try_get("format")?)?,
+        use_template: row.try_get("use_template")?,
+        msg_key: row.try_get("msg_key")?,
+        body: row.try_get::<Json<_>, _>("body")?.0,
+        previous_secret_expires_at: row.try_get("previous_secret_expires_at")?,
     })
 }
 

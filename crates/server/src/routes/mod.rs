@@ -1,8 +1,11 @@
 //! The REST API: one router per resource, merged here, with the API's own answers for unknown
 //! paths and wrong methods so clients always get the JSON error body.
 
+pub mod deliveries;
 pub mod event_types;
+pub mod events;
 pub mod openapi;
+pub mod send;
 pub mod webhooks;
 
 use crate::AppState;
@@ -16,6 +19,9 @@ use axum::http::Uri;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(webhooks::router())
+        .merge(send::router())
+        .merge(events::router())
+        .merge(deliveries::router())
         .merge(event_types::router())
         .merge(openapi::router())
         // Must come after the routes: it applies to those already added.

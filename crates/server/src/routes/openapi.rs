@@ -1,7 +1,7 @@
 //! `/api/v1/openapi.json`: the OpenAPI 3 description of the API, generated from the handlers'
 //! annotations and the contract types, so it cannot drift from the code.
 
-use super::{event_types, webhooks};
+use super::{deliveries, event_types, events, send, webhooks};
 use crate::AppState;
 use crate::extract::Json;
 use axum::Router;
@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(
         title = "Webhook Console API",
-        description = "Manage notification webhooks."
+        description = "Manage notification webhooks, post events, and follow their deliveries."
     ),
     paths(
         webhooks::list_webhooks,
@@ -23,6 +23,16 @@ use utoipa::OpenApi;
         webhooks::delete_webhook,
         webhooks::enable_webhook,
         webhooks::disable_webhook,
+        send::test_webhook,
+        send::test_saved_webhook,
+        send::send_webhook,
+        send::preview_webhook,
+        send::rotate_secret,
+        events::post_events,
+        deliveries::list_deliveries,
+        deliveries::redeliver,
+        deliveries::recover,
+        deliveries::get_stats,
         event_types::list_event_types,
         get_openapi,
     )

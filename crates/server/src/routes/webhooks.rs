@@ -13,7 +13,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use webhook_api::validate::validate_webhook_en;
 use webhook_api::{
-    API_PREFIX, Auth, ErrorBody, FailureDetails, Page, Webhook, WebhookIn, WebhookQuery,
+    API_PREFIX, Auth, CreatedWebhook, ErrorBody, FailureDetails, Page, Webhook, WebhookIn, WebhookQuery,
     WebhookStat, WebhookStatus, is_masked,
 };
 
@@ -45,10 +45,10 @@ pub async fn list_webhooks(
     }))
 }
 
-/// Create a webhook.
+/// Create a webhook, and send it the VALIDATE message (seed 002) when it is enabled.
 #[utoipa::path(post, path = "/api/v1/webhooks", tag = "webhooks", request_body = WebhookIn,
     responses(
-        (status = 201, description = "Created", body = Webhook, headers(("location" = String, description = "The new webhook's URL"))),
+        (status = 201, description = "Created; `validation` is the VALIDATE exchange (absent when created disabled). The webhook is created whatever the receiver answered.", body = CreatedWebhook, headers(("location" = String, description = "The new webhook's URL"))),
         (status = 400, description = "Not JSON", body = ErrorBody),
         (status = 409, description = "The name is taken", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
@@ -72,6 +72,7 @@ pub async fn create_webhook(
             id: uuid::Uuid::now_v7().to_string(),
             status,
             failure_details: FailureDetails::default(),
+            previous_secret_expires_at: None,
             version: 1,
             created_at: now.clone(),
             updated_at: now,
@@ -81,11 +82,20 @@ pub async fn create_webhook(
     db::webhooks::insert(&state.db, &webhook)
         .await
         .map_err(|e| write_error(e, &webhook.name))?;
+    // Seed 002: a new webhook gets a VALIDATE call. It is created whatever the receiver does.
+    let validation = if webhook.enabled {
+        Some(super::send::validate(&state, &webhook).await?)
+    } else {
+        None
+    };
     let location = format!("{API_PREFIX}/webhooks/{}", webhook.id);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
-        Json(masked(webhook)),
+        Json(CreatedWebhook {
+            webhook: masked(webhook),
+            validation,
+        }),
     ))
 }
 
@@ -132,12 +142,17 @@ pub async fn update_webhook(
             id: current.id.clone(),
             status,
             failure_details: current.failure_details.clone(),
+            previous_secret_expires_at: current.previous_secret_expires_at.clone(),
             version: current.version,
             created_at: current.created_at.clone(),
             updated_at: current.updated_at.clone(),
             updated_by: current.updated_by.clone(),
         },
     );
+    if next.auth != current.auth {
+        // The database drops a replaced secret's predecessor too (see db::webhooks::update).
+        next.previous_secret_expires_at = None;
+    }
     if next == current {
         // Saving without changes is not a change: no new version, no new author.
         return Ok(Json(masked(current)));
@@ -222,14 +237,14 @@ async fn switch(
 }
 
 /// A live webhook, or 404.
-async fn live(state: &AppState, id: &str) -> Result<Webhook, ApiError> {
+pub(crate) async fn live(state: &AppState, id: &str) -> Result<Webhook, ApiError> {
     db::webhooks::find(&state.db, id)
         .await?
         .ok_or_else(|| not_found(id))
 }
 
 /// The input with secrets resolved against `stored`, names trimmed, and validated.
-fn checked(mut input: WebhookIn, stored: &Auth) -> Result<WebhookIn, ApiError> {
+pub(crate) fn checked(mut input: WebhookIn, stored: &Auth) -> Result<WebhookIn, ApiError> {
     input.name = input.name.trim().to_string();
     input.auth = input.auth.keep_unchanged_secrets(stored);
     let mut errors = validate_webhook_en(&input);
@@ -258,6 +273,7 @@ struct Bookkeeping {
     id: String,
     status: WebhookStatus,
     failure_details: FailureDetails,
+    previous_secret_expires_at: Option<String>,
     version: i64,
     created_at: String,
     updated_at: String,
@@ -275,6 +291,10 @@ fn compose(input: WebhookIn, meta: Bookkeeping) -> Webhook {
         language,
         auth,
         headers,
+        format,
+        use_template,
+        msg_key,
+        body,
         event_types,
         enabled,
         batch_size,
@@ -286,6 +306,7 @@ fn compose(input: WebhookIn, meta: Bookkeeping) -> Webhook {
         id,
         status,
         failure_details,
+        previous_secret_expires_at,
         version,
         created_at,
         updated_at,
@@ -299,7 +320,12 @@ fn compose(input: WebhookIn, meta: Bookkeeping) -> Webhook {
         url,
         language,
         auth,
+        previous_secret_expires_at,
         headers,
+        format,
+        use_template,
+        msg_key,
+        body,
         event_types,
         enabled,
         status,
@@ -315,14 +341,14 @@ fn compose(input: WebhookIn, meta: Bookkeeping) -> Webhook {
 }
 
 /// What a client may see of a webhook.
-fn masked(w: Webhook) -> Webhook {
+pub(crate) fn masked(w: Webhook) -> Webhook {
     Webhook {
         auth: w.auth.masked(),
         ..w
     }
 }
 
-fn not_found(id: &str) -> ApiError {
+pub(crate) fn not_found(id: &str) -> ApiError {
     // Echo the id for the reader, but not a whole hostile URL's worth of it.
     let shown: String = id.chars().take(64).collect();
     ApiError::NotFound(format!(

@@ -38,9 +38,16 @@ pub async fn spawn_app_in(dir: Arc<TempDir>) -> TestApp {
     tokio::spawn(webhook_server::serve(listener, app, std::future::pending()));
     TestApp {
         address,
-        client: Client::new(),
+        client: client(),
         dir,
     }
+}
+
+/// An HTTP client for tests. The server picks rustls' crypto provider once per process; the tests'
+/// client shares the reqwest build, so it needs the same.
+pub fn client() -> Client {
+    webhook_server::install_crypto_provider();
+    Client::new()
 }
 
 pub fn database_url(dir: &TempDir) -> String {

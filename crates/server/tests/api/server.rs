@@ -149,7 +149,9 @@ async fn the_binary_prints_its_address_reads_the_environment_and_stops_on_sigter
         address.starts_with("127.0.0.1:") && !address.ends_with(":0"),
         "{line}"
     );
-    let response = reqwest::get(format!("http://{address}/api/v1/webhooks"))
+    let response = crate::helpers::client()
+        .get(format!("http://{address}/api/v1/webhooks"))
+        .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);

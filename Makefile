@@ -1,0 +1,43 @@
+# Webhook Console: `make run` serves the console on http://127.0.0.1:8080; `make test` runs every test.
+# Both install what is missing first (scripts/tools.sh says what it installs).
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+CARGO_TERM_COLOR ?= never
+
+.PHONY: run test tools tools-test console test-rust test-browser test-e2e bench clean
+
+run: tools console
+	cargo build --release -p webhook-server
+	./target/release/webhook-server --dist dist
+
+test: tools-test test-rust test-browser console test-e2e
+
+tools:
+	scripts/tools.sh build
+
+tools-test:
+	scripts/tools.sh test
+
+# The console, optimised for size, into dist/.
+console:
+	trunk build --release
+
+# Contract and server: unit and integration tests (real server on port 0, fresh SQLite files).
+test-rust:
+	cargo test -p webhook-api -p webhook-server
+
+# Console components and unit tests in headless Chromium (wasm-bindgen-test).
+test-browser:
+	cargo test -p webhook-console --target wasm32-unknown-unknown
+
+# Playwright in headless Chromium against a real webhook-server with a temporary database.
+test-e2e:
+	cargo build -p webhook-server
+	npx playwright test
+
+bench: tools console
+	bench/run.sh
+
+clean:
+	rm -rf dist target/wasm-opt test-results playwright-report

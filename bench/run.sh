@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Every benchmark, in order: the console's first-load weight, then the list endpoint's latency.
+# `make bench` runs this after building the console (dist/) in release mode.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+echo "== first load (dist/) =="
+node bench/first-load.mjs
+echo
+echo "== list latency (release webhook-server, SQLite) =="
+bench/list-latency.sh

@@ -1,0 +1,396 @@
+//! Every SQL statement about events, deliveries (the outbox the worker reads) and attempts.
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::types::Json;
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use webhook_api::{
+    Attempt, Delivery, DeliveryKind, DeliveryQuery, DeliveryStatus, EventIn, Page, SendReport,
+};
+
+/// A delivery the worker has claimed.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: String,
+    pub webhook_id: String,
+    pub kind: DeliveryKind,
+    pub event_ids: Vec<String>,
+    pub message_id: String,
+    pub attempt_count: u32,
+    pub cycle_attempts: u32,
+}
+
+/// Where a delivery stands after an attempt.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub status: DeliveryStatus,
+    pub next_attempt_at: Option<String>,
+}
+
+/// Stores `events` (id, event with `occurred_at` set) and, in the same transaction, one delivery
+/// per matching enabled webhook and batch of at most its `batch_size` events. Returns how many
+/// deliveries were queued. Nothing is stored unless all of it is.
+pub async fn accept_events(pool: &SqlitePool, events: &[(String, EventIn)], now: &str) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    // webhook id → (batch size, its events in posted order)
+    let mut fan_out: Vec<(String, usize, Vec<String>)> = Vec::new();
+    for (id, e) in events {
+        sqlx::query(
+            "INSERT INTO events (id, type, action, resource_type, resource_id, resource_details, \
+             result, severity, occurred_at, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(&e.event_type)
+        .bind(&e.action)
+        .bind(&e.resource_type)
+        .bind(&e.resource_id)
+        .bind(Json(&e.resource_details))
+        .bind(e.result.as_str())
+        .bind(e.severity.as_str())
+        .bind(e.occurred_at.as_deref().unwrap_or(now))
+        .bind(&e.source)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let targets: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT w.id, w.batch_size FROM webhooks w JOIN webhook_event_types t ON t.webhook_id = w.id \
+             WHERE t.event_type = ? AND w.enabled AND w.deleted_at IS NULL ORDER BY w.id",
+        )
+        .bind(&e.event_type)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (webhook_id, batch) in targets {
+            match fan_out.iter_mut().find(|(w, _, _)| *w == webhook_id) {
+                Some((_, _, ids)) => ids.push(id.clone()),
+                None => fan_out.push((webhook_id, usize::try_from(batch).unwrap_or(1).max(1), vec![id.clone()])),
+            }
+        }
+    }
+    let mut queued = 0;
+    for (webhook_id, batch, ids) in fan_out {
+        for chunk in ids.chunks(batch) {
+            let id = uuid::Uuid::now_v7().to_string();
+            insert_delivery(&mut tx, &id, &webhook_id, DeliveryKind::Event, chunk, DeliveryStatus::Pending, Some(now), now)
+                .await?;
+            queued += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(queued)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_delivery(
+    conn: &mut sqlx::SqliteConnection,
+    id: &str,
+    webhook_id: &str,
+    kind: DeliveryKind,
+    event_ids: &[String],
+    status: DeliveryStatus,
+    next_attempt_at: Option<&str>,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    // The message id is Standard Webhooks' `msg_` + the delivery id: one per delivery, kept
+    // across retries and redeliveries.
+    sqlx::query(
+        "INSERT INTO deliveries (id, webhook_id, kind, event_ids, message_id, status, next_attempt_at, \
+         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(webhook_id)
+    .bind(kind_str(kind))
+    .bind(Json(event_ids))
+    .bind(message_id_of(id))
+    .bind(status.as_str())
+    .bind(next_attempt_at)
+    .bind(now)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn kind_str(kind: DeliveryKind) -> &'static str {
+    match kind {
+        DeliveryKind::Event => "event",
+        DeliveryKind::Validate => "validate",
+    }
+}
+
+/// Records a VALIDATE message that was sent synchronously (with [`message_id_of`] its id), as a
+/// finished delivery with its one attempt.
+pub async fn insert_validation(
+    pool: &SqlitePool,
+    id: &str,
+    webhook_id: &str,
+    started_at: &str,
+    report: &SendReport,
+) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let status = if report.ok { DeliveryStatus::Succeeded } else { DeliveryStatus::Failed };
+    insert_delivery(&mut tx, id, webhook_id, DeliveryKind::Validate, &[], status, None, started_at).await?;
+    insert_attempt(&mut tx, id, webhook_id, 1, started_at, report).await?;
+    sqlx::query("UPDATE deliveries SET attempt_count = 1, cycle_attempts = 1 WHERE id = ?").bind(id).execute(&mut *tx).await?;
+    tx.commit().await
+}
+
+/// The message id a delivery with this id is sent with.
+pub fn message_id_of(delivery_id: &str) -> String {
+    format!("msg_{}", delivery_id.replace('-', ""))
+}
+
+async fn insert_attempt(
+    conn: &mut sqlx::SqliteConnection,
+    delivery_id: &str,
+    webhook_id: &str,
+    number: u32,
+    started_at: &str,
+    r: &SendReport,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO attempts (delivery_id, number, webhook_id, started_at, duration_ms, ok, request, \
+         response, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(delivery_id)
+    .bind(i64::from(number))
+    .bind(webhook_id)
+    .bind(started_at)
+    .bind(i64::try_from(r.duration_ms).unwrap_or(i64::MAX))
+    .bind(r.ok)
+    .bind(Json(&r.request))
+    .bind(r.response.as_ref().map(Json))
+    .bind(r.error.as_ref().map(Json))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// When the next pending or retrying delivery is due.
+pub async fn next_due(pool: &SqlitePool) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'retrying')")
+        .fetch_one(pool)
+        .await
+}
+
+/// After a crash, deliveries claimed by the dead process are due again at once.
+pub async fn release_claims(pool: &SqlitePool, now: &str) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE deliveries SET claimed_at = NULL, next_attempt_at = ? \
+         WHERE claimed_at IS NOT NULL AND status IN ('pending', 'retrying')",
+    )
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Claims up to `limit` due deliveries in one statement. A claimed row is not due again until
+/// `lease_until`, so a worker that dies mid-send leaves it to be retried, never lost.
+pub async fn claim(pool: &SqlitePool, now: &str, lease_until: &str, limit: u32) -> Result<Vec<Claimed>, sqlx::Error> {
+    sqlx::query(
+        "UPDATE deliveries SET claimed_at = ?, next_attempt_at = ? WHERE id IN (SELECT id FROM deliveries \
+         WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?) \
+         RETURNING id, webhook_id, kind, event_ids, message_id, attempt_count, cycle_attempts",
+    )
+    .bind(now)
+    .bind(lease_until)
+    .bind(now)
+    .bind(i64::from(limit))
+    .try_map(|row: SqliteRow| {
+        Ok(Claimed {
+            id: row.try_get("id")?,
+            webhook_id: row.try_get("webhook_id")?,
+            kind: text_enum(row.try_get("kind")?)?,
+            event_ids: row.try_get::<Json<_>, _>("event_ids")?.0,
+            message_id: row.try_get("message_id")?,
+            attempt_count: count(row.try_get("attempt_count")?),
+            cycle_attempts: count(row.try_get("cycle_attempts")?),
+        })
+    })
+    .fetch_all(pool)
+    .await
+}
+
+/// The events of a delivery, in order, as producers posted them (with `occurred_at`).
+pub async fn events(pool: &SqlitePool, ids: &[String]) -> Result<Vec<EventIn>, sqlx::Error> {
+    sqlx::query(
+        "SELECT e.type, e.action, e.resource_type, e.resource_id, e.resource_details, e.result, \
+         e.severity, e.occurred_at, e.source FROM json_each(?) j JOIN events e ON e.id = j.value ORDER BY j.key",
+    )
+    .bind(Json(ids))
+    .try_map(|row: SqliteRow| {
+        Ok(EventIn {
+            event_type: row.try_get("type")?,
+            action: row.try_get("action")?,
+            resource_type: row.try_get("resource_type")?,
+            resource_id: row.try_get("resource_id")?,
+            resource_details: row.try_get::<Json<_>, _>("resource_details")?.0,
+            result: text_enum(row.try_get("result")?)?,
+            severity: text_enum(row.try_get("severity")?)?,
+            occurred_at: row.try_get("occurred_at")?,
+            source: row.try_get("source")?,
+        })
+    })
+    .fetch_all(pool)
+    .await
+}
+
+/// Records an attempt and the delivery's new state in one transaction, releasing the claim.
+pub async fn record_attempt(
+    pool: &SqlitePool,
+    d: &Claimed,
+    started_at: &str,
+    report: &SendReport,
+    outcome: &Outcome,
+) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let number = d.attempt_count + 1;
+    sqlx::query(
+        "UPDATE deliveries SET status = ?, attempt_count = ?, cycle_attempts = ?, next_attempt_at = ?, \
+         claimed_at = NULL, updated_at = ? WHERE id = ?",
+    )
+    .bind(outcome.status.as_str())
+    .bind(i64::from(number))
+    .bind(i64::from(d.cycle_attempts + 1))
+    .bind(&outcome.next_attempt_at)
+    .bind(started_at)
+    .bind(&d.id)
+    .execute(&mut *tx)
+    .await?;
+    insert_attempt(&mut tx, &d.id, &d.webhook_id, number, started_at, report).await?;
+    tx.commit().await
+}
+
+/// Gives a delivery up without an attempt (its webhook was deleted or disabled meanwhile).
+pub async fn abandon(pool: &SqlitePool, id: &str, now: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, claimed_at = NULL, updated_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Starts a new attempt cycle (same message id) for a delivery that is not being sent right now.
+/// Returns false when there is no such delivery or it is in flight.
+pub async fn redeliver(pool: &SqlitePool, id: &str, now: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE deliveries SET status = 'pending', cycle_attempts = 0, next_attempt_at = ?, updated_at = ? \
+         WHERE id = ? AND claimed_at IS NULL",
+    )
+    .bind(now)
+    .bind(now)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Redelivers every failed delivery of a webhook created at or after `since`; returns how many.
+pub async fn recover(pool: &SqlitePool, webhook_id: &str, since: &str, now: &str) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE deliveries SET status = 'pending', cycle_attempts = 0, next_attempt_at = ?, updated_at = ? \
+         WHERE webhook_id = ? AND status = 'failed' AND created_at >= ? AND claimed_at IS NULL",
+    )
+    .bind(now)
+    .bind(now)
+    .bind(webhook_id)
+    .bind(since)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+const SELECT: &str =
+    "SELECT id, webhook_id, kind, event_ids, message_id, status, created_at, next_attempt_at FROM deliveries";
+
+/// One delivery with its attempts.
+pub async fn find(pool: &SqlitePool, id: &str) -> Result<Option<Delivery>, sqlx::Error> {
+    let mut q = QueryBuilder::<Sqlite>::new(SELECT);
+    q.push(" WHERE id = ").push_bind(id);
+    let mut found: Vec<Delivery> = q.build().try_map(|r: SqliteRow| from_row(&r)).fetch_all(pool).await?;
+    attach_attempts(pool, &mut found).await?;
+    Ok(found.pop())
+}
+
+/// A page of a webhook's deliveries, newest first, with their attempts.
+pub async fn list(pool: &SqlitePool, webhook_id: &str, query: &DeliveryQuery) -> Result<Page<Delivery>, sqlx::Error> {
+    let filter = |q: &mut QueryBuilder<Sqlite>| {
+        q.push(" WHERE webhook_id = ").push_bind(webhook_id.to_string());
+        if let Some(status) = query.status {
+            q.push(" AND status = ").push_bind(status.as_str());
+        }
+    };
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM deliveries");
+    filter(&mut count);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    let mut select = QueryBuilder::<Sqlite>::new(SELECT);
+    filter(&mut select);
+    let offset = i64::from(query.page.max(1) - 1) * i64::from(query.page_size);
+    select.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(i64::from(query.page_size));
+    select.push(" OFFSET ").push_bind(offset);
+    let mut results: Vec<Delivery> = select.build().try_map(|r: SqliteRow| from_row(&r)).fetch_all(pool).await?;
+    attach_attempts(pool, &mut results).await?;
+    Ok(Page { results, total_count: u64::try_from(total).unwrap_or(0) })
+}
+
+async fn attach_attempts(pool: &SqlitePool, deliveries: &mut [Delivery]) -> Result<(), sqlx::Error> {
+    let ids: Vec<&str> = deliveries.iter().map(|d| d.id.as_str()).collect();
+    let rows = sqlx::query(
+        "SELECT delivery_id, number, started_at, duration_ms, ok, request, response, error FROM attempts \
+         WHERE delivery_id IN (SELECT value FROM json_each(?)) ORDER BY delivery_id, number",
+    )
+    .bind(Json(&ids))
+    .fetch_all(pool)
+    .await?;
+    for row in rows {
+        let delivery_id: String = row.try_get("delivery_id")?;
+        let attempt = Attempt {
+            number: count(row.try_get("number")?),
+            started_at: row.try_get("started_at")?,
+            duration_ms: u64::try_from(row.try_get::<i64, _>("duration_ms")?).unwrap_or(0),
+            ok: row.try_get("ok")?,
+            request: row.try_get::<Json<_>, _>("request")?.0,
+            response: row.try_get::<Option<Json<_>>, _>("response")?.map(|j| j.0),
+            error: row.try_get::<Option<Json<_>>, _>("error")?.map(|j| j.0),
+        };
+        if let Some(d) = deliveries.iter_mut().find(|d| d.id == delivery_id) {
+            d.attempts.push(attempt);
+        }
+    }
+    Ok(())
+}
+
+/// Attempts of a webhook since `from`, counted per hour (`2026-11-23T18`) and outcome.
+pub async fn hourly_attempts(pool: &SqlitePool, webhook_id: &str, from: &str) -> Result<Vec<(String, bool, u64)>, sqlx::Error> {
+    let rows: Vec<(String, bool, i64)> = sqlx::query_as(
+        "SELECT substr(started_at, 1, 13) AS hour, ok, COUNT(*) FROM attempts \
+         WHERE webhook_id = ? AND started_at >= ? GROUP BY hour, ok",
+    )
+    .bind(webhook_id)
+    .bind(from)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(h, ok, n)| (h, ok, u64::try_from(n).unwrap_or(0))).collect())
+}
+
+fn from_row(row: &SqliteRow) -> Result<Delivery, sqlx::Error> {
+    Ok(Delivery {
+        id: row.try_get("id")?,
+        webhook_id: row.try_get("webhook_id")?,
+        kind: text_enum(row.try_get("kind")?)?,
+        event_ids: row.try_get::<Json<_>, _>("event_ids")?.0,
+        message_id: row.try_get("message_id")?,
+        status: text_enum(row.try_get("status")?)?,
+        attempts: Vec::new(),
+        created_at: row.try_get("created_at")?,
+        next_attempt_at: row.try_get("next_attempt_at")?,
+    })
+}
+
+fn text_enum<T: serde::de::DeserializeOwned>(s: String) -> Result<T, sqlx::Error> {
+    serde_json::from_value(serde_json::Value::String(s)).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(0)
+}

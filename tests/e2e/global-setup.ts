@@ -1,0 +1,36 @@
+// Starts target/debug/webhook-server on 127.0.0.1:0 with a fresh database and the built console,
+// and hands its address to the tests through E2E_BASE_URL.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export default async function globalSetup() {
+  const bin = 'target/debug/webhook-server';
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run cargo build -p webhook-server`);
+  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run trunk build --release');
+  const dir = mkdtempSync(join(tmpdir(), 'webhook-e2e-'));
+  const server = spawn(bin, ['--listen', '127.0.0.1:0', '--database-url', `sqlite://${join(dir, 'e2e.db')}`, '--dist', 'dist'], {
+    // Tests send to receivers on loopback, which the target policy refuses unless allowed.
+    env: { ...process.env, WEBHOOK_ALLOW_TARGETS: '127.0.0.0/8', RUST_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('webhook-server did not start within 20 s')), 20_000);
+    let out = '';
+    server.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`webhook-server exited with ${code}`)));
+  });
+  process.env.E2E_BASE_URL = url;
+  return async () => {
+    server.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
