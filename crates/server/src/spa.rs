@@ -28,14 +28,21 @@ struct Console {
 pub fn router(dist: &Path) -> Router {
     let index = dist.join("index.html");
     let console = Console {
-        pages: ServeDir::new(dist).fallback(ServeFile::new(&index)),
-        assets: ServeDir::new(dist),
+        pages: precompressed(ServeDir::new(dist))
+            .fallback(ServeFile::new(&index).precompressed_br().precompressed_gzip()),
+        assets: precompressed(ServeDir::new(dist)),
         index,
     };
     Router::new()
         .fallback(serve_console)
         .with_state(console)
-        .layer(map_response(no_cache_for_html))
+        .layer(map_response(cache_control))
+}
+
+/// The build writes `.br` and `.gz` copies of every asset (scripts/precompress.mjs): send those
+/// instead of compressing a 700 KB wasm on every request.
+fn precompressed<F>(dir: ServeDir<F>) -> ServeDir<F> {
+    dir.precompressed_br().precompressed_gzip()
 }
 
 async fn serve_console(State(console): State<Console>, request: Request) -> Response {
@@ -69,8 +76,15 @@ async fn serve_console(State(console): State<Console>, request: Request) -> Resp
 }
 
 /// index.html names the hashed assets of the current build; browsers must revalidate it or they
-/// keep loading the previous build's files.
-async fn no_cache_for_html(mut response: Response) -> Response {
+/// keep loading the previous build's files. The hashed assets themselves never change.
+async fn cache_control(uri: axum::http::Uri, mut response: Response) -> Response {
+    if response.status().is_success() && is_hashed_asset(uri.path()) {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+        return response;
+    }
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -82,4 +96,13 @@ async fn no_cache_for_html(mut response: Response) -> Response {
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
     response
+}
+
+/// trunk names build outputs `name-<16 hex digits>.ext`.
+fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let stem = file.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }

@@ -81,3 +81,33 @@ async fn without_a_built_console_pages_say_how_to_build_it_and_the_api_works() {
     assert!(page.text().await.unwrap().contains("make run"));
     assert_eq!(api.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_builds_precompressed_copies_are_sent_and_hashed_assets_cached_for_good() {
+    let app = spawn_app().await;
+    build_console(&app);
+    let wasm = "webhook-console-0123456789abcdef_bg.wasm";
+    std::fs::write(app.dist().join(wasm), b"\0asm-raw").unwrap();
+    // Not a real brotli stream: proves the file on disk is sent as it is, not compressed anew.
+    std::fs::write(app.dist().join(format!("{wasm}.br")), b"precompressed-br").unwrap();
+
+    let response = app
+        .client
+        .get(app.url(&format!("/{wasm}")))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(response.bytes().await.unwrap().as_ref(), b"precompressed-br");
+
+    // A file without a build hash may change between builds: no long caching.
+    let plain = app.get("/app.js").await;
+    assert!(plain.headers().get("cache-control").is_none());
+}
