@@ -25,11 +25,22 @@ pub async fn spawn_app() -> TestApp {
 
 /// A server on the database (and dist) in `dir`; a second call on the same `dir` is a restart.
 pub async fn spawn_app_in(dir: Arc<TempDir>) -> TestApp {
-    let config = Config {
+    spawn_app_with(dir, |_| {}).await
+}
+
+/// A server on a fresh database with its configuration changed by `tweak`. Tests deliver to
+/// receivers on loopback, so the test configuration allows 127.0.0.0/8, and retries come quickly
+/// (100 ms, then 200 ms).
+pub async fn spawn_app_with(dir: Arc<TempDir>, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let mut config = Config {
         listen: "127.0.0.1:0".into(),
         database_url: database_url(&dir),
         dist: dir.path().join("dist"),
+        allow_targets: vec!["127.0.0.0/8".parse().unwrap()],
+        retry_schedule: "100ms,200ms".parse().unwrap(),
+        ..Config::default()
     };
+    tweak(&mut config);
     let app = webhook_server::app(&config).await.expect("the app starts");
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
