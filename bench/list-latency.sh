@@ -31,7 +31,9 @@ dist="$root/dist"
 [[ -d "$dist" ]] || { dist="$work/dist"; mkdir -p "$dist"; }
 
 server_pid=""
+bench_pid=""
 cleanup() {
+  if [[ -n "$bench_pid" ]]; then kill "$bench_pid" 2>/dev/null || true; fi
   if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
     for _ in $(seq 1 50); do
@@ -71,4 +73,10 @@ if [[ -z "$base" ]]; then
 fi
 
 echo "server: $server ($(stat -c %y "$server" | cut -d. -f1)), database sqlite://$work/bench.db"
-node "$root/bench/list-latency.mjs" "$base" "$work/bench.db"
+# In the background and waited for, so INT/TERM run the trap at once, not after node finishes.
+node "$root/bench/list-latency.mjs" "$base" "$work/bench.db" &
+bench_pid=$!
+status=0
+wait "$bench_pid" || status=$?
+bench_pid=""
+exit "$status"
