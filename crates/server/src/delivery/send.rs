@@ -49,7 +49,8 @@ pub fn prepare(
     match &w.auth {
         Auth::None => {}
         Auth::Basic { username, password } => {
-            let pair = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+            let pair =
+                base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
             headers.insert("authorization".into(), format!("Basic {pair}"));
         }
         Auth::Bearer { token } => {
@@ -58,8 +59,11 @@ pub fn prepare(
         // DingTalk and Feishu carry their own signature (URL or body, see format.rs).
         Auth::Signature { .. } if w.format.uses_platform_secret() => {}
         Auth::Signature { secret } => {
-            let secrets: Vec<&str> = std::iter::once(secret.as_str()).chain(previous_secret).collect();
-            let signature = sign::standard_signature(&secrets, message_id, now.unix_timestamp(), &payload.body);
+            let secrets: Vec<&str> = std::iter::once(secret.as_str())
+                .chain(previous_secret)
+                .collect();
+            let signature =
+                sign::standard_signature(&secrets, message_id, now.unix_timestamp(), &payload.body);
             headers.insert("webhook-signature".into(), signature);
         }
     }
@@ -74,7 +78,11 @@ pub fn prepare(
 
 /// Header names whose values are secrets in practice.
 fn looks_secret(name: &str) -> bool {
-    ["key", "token", "secret", "password", "auth", "cookie", "session"].iter().any(|s| name.contains(s))
+    [
+        "key", "token", "secret", "password", "auth", "cookie", "session",
+    ]
+    .iter()
+    .any(|s| name.contains(s))
 }
 
 /// The request as reports and the delivery log show it: secrets masked.
@@ -96,11 +104,19 @@ pub fn masked(o: &Outgoing) -> SentRequest {
             (k.clone(), shown)
         })
         .collect();
-    SentRequest { method: "POST".into(), url: o.url.clone(), headers, body: o.body.clone() }
+    SentRequest {
+        method: "POST".into(),
+        url: o.url.clone(),
+        headers,
+        body: o.body.clone(),
+    }
 }
 
 fn failure(kind: DeliveryErrorKind, message: impl Into<String>) -> DeliveryFailure {
-    DeliveryFailure { kind, message: message.into() }
+    DeliveryFailure {
+        kind,
+        message: message.into(),
+    }
 }
 
 /// Sends `o` once and reports the whole exchange. Never fails: every problem is in the report.
@@ -122,7 +138,13 @@ pub async fn send(client: &reqwest::Client, policy: &TargetPolicy, o: &Outgoing)
             _ => None,
         };
         if let Some(Err(refusal)) = ip.map(|ip| policy.check(ip)) {
-            return report(None, Some(failure(DeliveryErrorKind::RefusedByPolicy, refusal.to_string())));
+            return report(
+                None,
+                Some(failure(
+                    DeliveryErrorKind::RefusedByPolicy,
+                    refusal.to_string(),
+                )),
+            );
         }
     }
     let mut builder = client.post(&o.url).timeout(o.timeout).body(o.body.clone());
@@ -137,7 +159,10 @@ pub async fn send(client: &reqwest::Client, policy: &TargetPolicy, o: &Outgoing)
     let mut headers = BTreeMap::<String, String>::new();
     for (k, v) in response.headers() {
         let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
-        headers.entry(k.as_str().to_string()).and_modify(|old| *old = format!("{old}, {v}")).or_insert(v);
+        headers
+            .entry(k.as_str().to_string())
+            .and_modify(|old| *old = format!("{old}, {v}"))
+            .or_insert(v);
     }
     // Read at most the cap; what is beyond it is left unread (the connection is dropped).
     let mut body = Vec::new();
@@ -170,8 +195,15 @@ pub async fn send(client: &reqwest::Client, policy: &TargetPolicy, o: &Outgoing)
     let error = if !status.is_success() {
         let reason = status.canonical_reason().unwrap_or("");
         let message = if status.is_redirection() {
-            let to = received.headers.get("location").map(String::as_str).unwrap_or("?");
-            format!("HTTP {} {reason}: redirect to {to} not followed", status.as_u16())
+            let to = received
+                .headers
+                .get("location")
+                .map(String::as_str)
+                .unwrap_or("?");
+            format!(
+                "HTTP {} {reason}: redirect to {to} not followed",
+                status.as_u16()
+            )
         } else {
             format!("HTTP {} {reason}", status.as_u16())
         };
@@ -190,12 +222,21 @@ fn receiver_error(format: PayloadFormat, body: &str) -> Option<DeliveryFailure> 
         _ => return None,
     };
     let Ok(json) = serde_json::from_str::<serde_json::Value>(body) else {
-        return Some(failure(DeliveryErrorKind::InvalidResponse, "the robot's answer is not JSON"));
+        return Some(failure(
+            DeliveryErrorKind::InvalidResponse,
+            "the robot's answer is not JSON",
+        ));
     };
-    let code = json.get(code_key).and_then(serde_json::Value::as_i64).unwrap_or(0);
+    let code = json
+        .get(code_key)
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(0);
     (code != 0).then(|| {
         let msg = json.get(msg_key).and_then(|m| m.as_str()).unwrap_or("");
-        failure(DeliveryErrorKind::ReceiverError, format!("{code_key} {code}: {msg}"))
+        failure(
+            DeliveryErrorKind::ReceiverError,
+            format!("{code_key} {code}: {msg}"),
+        )
     })
 }
 
@@ -214,10 +255,17 @@ fn classify(e: &reqwest::Error, timeout: Duration) -> DeliveryFailure {
         if let Some(t) = err.downcast_ref::<rustls::Error>() {
             tls = Some(t.to_string());
         }
-        if let Some(io) = err.downcast_ref::<std::io::Error>()
-            && let Some(t) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>())
-        {
-            tls = Some(t.to_string());
+        // An io::Error's source() skips the error it wraps; rustls' sits inside one or two.
+        let mut wrapped = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref());
+        while let Some(inner) = wrapped {
+            if let Some(t) = inner.downcast_ref::<rustls::Error>() {
+                tls = Some(t.to_string());
+            }
+            wrapped = inner
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref());
         }
         if let Some(h) = err.downcast_ref::<hyper::Error>()
             && h.is_parse()
@@ -227,13 +275,19 @@ fn classify(e: &reqwest::Error, timeout: Duration) -> DeliveryFailure {
         source = err.source();
     }
     if e.is_timeout() {
-        return failure(DeliveryErrorKind::Timeout, format!("no complete answer within {} s", timeout.as_secs()));
+        return failure(
+            DeliveryErrorKind::Timeout,
+            format!("no complete answer within {} s", timeout.as_secs()),
+        );
     }
     if let Some(t) = tls {
         return failure(DeliveryErrorKind::Tls, format!("TLS handshake failed: {t}"));
     }
     if let Some(p) = parse {
-        return failure(DeliveryErrorKind::InvalidResponse, format!("the answer is not valid HTTP: {p}"));
+        return failure(
+            DeliveryErrorKind::InvalidResponse,
+            format!("the answer is not valid HTTP: {p}"),
+        );
     }
     failure(DeliveryErrorKind::Connect, chain(e))
 }
@@ -259,25 +313,49 @@ mod tests {
 
     #[test]
     fn secrets_are_masked_in_what_is_shown() {
-        let mut w = WebhookIn { url: "https://a.io/x".into(), ..WebhookIn::default() };
-        w.auth = Auth::Bearer { token: "token-abcdefghijklmnop-1234".into() };
-        w.headers.insert("X-Api-Key".into(), "k-abcdefghijklmnop-9999".into());
+        let mut w = WebhookIn {
+            url: "https://a.io/x".into(),
+            ..WebhookIn::default()
+        };
+        w.auth = Auth::Bearer {
+            token: "token-abcdefghijklmnop-1234".into(),
+        };
+        w.headers
+            .insert("X-Api-Key".into(), "k-abcdefghijklmnop-9999".into());
         w.headers.insert("X-Team".into(), "ops".into());
-        let o = prepare(&w, None, Message::Validate, "msg_1", time::OffsetDateTime::now_utc());
+        let o = prepare(
+            &w,
+            None,
+            Message::Validate,
+            "msg_1",
+            time::OffsetDateTime::now_utc(),
+        );
         let shown = masked(&o);
         assert_eq!(shown.headers["authorization"], "Bearer ••••••••1234");
         assert_eq!(shown.headers["x-api-key"], "••••••••9999");
         assert_eq!(shown.headers["x-team"], "ops");
         assert_eq!(shown.headers["x-webhook-event"], "VALIDATE");
-        assert_eq!(o.headers["authorization"], "Bearer token-abcdefghijklmnop-1234");
+        assert_eq!(
+            o.headers["authorization"],
+            "Bearer token-abcdefghijklmnop-1234"
+        );
     }
 
     #[test]
     fn robots_report_errors_in_a_200() {
-        let e = receiver_error(PayloadFormat::Dingtalk, &json!({"errcode": 310000, "errmsg": "sign not match"}).to_string());
+        let e = receiver_error(
+            PayloadFormat::Dingtalk,
+            &json!({"errcode": 310000, "errmsg": "sign not match"}).to_string(),
+        );
         assert_eq!(e.unwrap().kind, DeliveryErrorKind::ReceiverError);
         assert!(receiver_error(PayloadFormat::Wecom, r#"{"errcode":0,"errmsg":"ok"}"#).is_none());
-        assert!(receiver_error(PayloadFormat::Feishu, r#"{"code":19021,"msg":"sign match fail"}"#).is_some());
+        assert!(
+            receiver_error(
+                PayloadFormat::Feishu,
+                r#"{"code":19021,"msg":"sign match fail"}"#
+            )
+            .is_some()
+        );
         assert!(receiver_error(PayloadFormat::Generic, "whatever").is_none());
     }
 }

@@ -4,7 +4,10 @@
 mod concurrency;
 mod console;
 mod create;
+mod events;
 mod helpers;
 mod list;
 mod modify;
+mod receiver;
+mod send;
 mod server;
