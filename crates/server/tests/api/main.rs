@@ -3,6 +3,7 @@
 
 mod concurrency;
 mod console;
+mod crash;
 mod create;
 mod events;
 mod helpers;

@@ -1,5 +1,5 @@
 //! A webhook receiver for tests, on 127.0.0.1: it records every request and answers by path —
-//! `/ok`, `/status/{code}`, `/busy` (429 with `Retry-After: 1`), `/hang`, `/redirect`, `/huge`,
+//! `/ok`, `/slow` (200 after 100 ms), `/status/{code}`, `/busy` (429 with `Retry-After: 1`), `/hang`, `/redirect`, `/huge`,
 //! `/robot-error` (200 with a DingTalk error), `/script` (the scripted answers in order, then 200)
 //! — and raw TCP peers that drop the connection or answer with garbage.
 
@@ -111,6 +111,10 @@ async fn answer(
     let status = |code: u16| StatusCode::from_u16(code).unwrap();
     match path.as_str() {
         "ok" => (StatusCode::OK, "thanks").into_response(),
+        "slow" => {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            (StatusCode::OK, "thanks, slowly").into_response()
+        }
         "busy" => (
             StatusCode::TOO_MANY_REQUESTS,
             [(header::RETRY_AFTER, "1")],

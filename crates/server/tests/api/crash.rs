@@ -1,0 +1,127 @@
+//! The outbox survives `kill -9`: events accepted by the real binary are all delivered after a
+//! restart on the same database, and a message sent twice carries the same `webhook-id`.
+
+use crate::helpers::client;
+use crate::receiver::Receiver;
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// Kills the child on drop, so a failing assertion leaves no server behind.
+struct Server(std::process::Child, String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the binary on `db`, allowed to deliver to loopback, and returns it with its address.
+fn start(db: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_webhook-server"))
+        .env("WEBHOOK_LISTEN", "127.0.0.1:0")
+        .env("WEBHOOK_DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("WEBHOOK_DIST", db.with_file_name("dist"))
+        .env("WEBHOOK_ALLOW_TARGETS", "127.0.0.0/8")
+        .env("WEBHOOK_RETRY_SCHEDULE", "100ms,100ms,100ms")
+        .env("WEBHOOK_DELIVERY_CONCURRENCY", "16")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let address = line
+        .trim()
+        .strip_prefix("webhook-server listening on ")
+        .expect(&line)
+        .to_string();
+    Server(child, address)
+}
+
+#[tokio::test]
+async fn kill_9_while_delivering_loses_nothing() {
+    const EVENTS: usize = 120;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("console.db");
+    let receiver = Receiver::start().await;
+    let http = client();
+    let mut server = start(&db);
+    let mut body = crate::helpers::webhook_body("crash");
+    body["url"] = json!(receiver.url("/slow"));
+    body["event_types"] = json!(["resource.update"]);
+    body["batch_size"] = json!(1);
+    // Created disabled, so no VALIDATE call; enabled before the events.
+    body["enabled"] = json!(false);
+    let created: serde_json::Value = http
+        .post(format!("{}/api/v1/webhooks", server.1))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+    http.post(format!("{}/api/v1/webhooks/{id}/enable", server.1))
+        .send()
+        .await
+        .unwrap();
+    for chunk in (0..EVENTS).collect::<Vec<_>>().chunks(40) {
+        let events: Vec<_> = chunk
+            .iter()
+            .map(|i| json!({"type": "resource.update", "action": "update", "resource_type": "host", "resource_id": format!("e-{i}")}))
+            .collect();
+        let response = http
+            .post(format!("{}/api/v1/events", server.1))
+            .json(&json!({"events": events}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 202);
+    }
+
+    // Kill it mid-flight: some delivered, some being sent, most still queued.
+    receiver.wait_for(20, Duration::from_secs(20)).await;
+    server.0.kill().unwrap();
+    server.0.wait().unwrap();
+    let before_restart = receiver.received().len();
+    assert!(
+        before_restart < EVENTS,
+        "all {before_restart} were delivered before the kill"
+    );
+    let _server = start(&db);
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let ids_by_event = loop {
+        let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for r in receiver.received() {
+            let event = r.json()["resource_id"].as_str().unwrap().to_string();
+            ids.entry(event)
+                .or_default()
+                .insert(r.headers["webhook-id"].clone());
+        }
+        if ids.len() == EVENTS || std::time::Instant::now() > deadline {
+            break ids;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(ids_by_event.len(), EVENTS, "every accepted event arrives");
+    for (event, ids) in &ids_by_event {
+        assert_eq!(
+            ids.len(),
+            1,
+            "{event} came with several message ids: {ids:?}"
+        );
+    }
+    eprintln!("delivered before the kill: {before_restart}, requests in all: {}", receiver.received().len());
+    let distinct: BTreeSet<_> = ids_by_event.values().flatten().collect();
+    assert_eq!(distinct.len(), EVENTS, "one message id per delivery");
+}
