@@ -34,7 +34,11 @@ pub struct Config {
     /// A range of private or loopback addresses deliveries may go to, e.g. `127.0.0.0/8` or
     /// `10.0.0.0/8` (repeatable; the variable takes a comma-separated list). Public addresses
     /// are always allowed, link-local and cloud metadata addresses never.
-    #[arg(long = "allow-target", env = "WEBHOOK_ALLOW_TARGETS", value_delimiter = ',')]
+    #[arg(
+        long = "allow-target",
+        env = "WEBHOOK_ALLOW_TARGETS",
+        value_delimiter = ','
+    )]
     pub allow_targets: Vec<IpNet>,
 
     /// Delays between the tries of a delivery (each ±20 % jitter): `250ms`, `5s`, `1m`, `2h`, `1d`,
@@ -54,7 +58,9 @@ pub struct Config {
 impl Config {
     pub fn delivery_settings(&self) -> DeliverySettings {
         DeliverySettings {
-            policy: TargetPolicy { allow: self.allow_targets.clone() },
+            policy: TargetPolicy {
+                allow: self.allow_targets.clone(),
+            },
             retry_schedule: self.retry_schedule.clone(),
             secret_overlap: self.secret_overlap,
             concurrency: self.delivery_concurrency,
@@ -97,7 +103,10 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.allow_targets.len(), 2);
-        assert_eq!(c.retry_schedule.0, [Duration::from_millis(100), Duration::from_millis(200)]);
+        assert_eq!(
+            c.retry_schedule.0,
+            [Duration::from_millis(100), Duration::from_millis(200)]
+        );
         assert_eq!(c.secret_overlap, Duration::from_secs(3600));
         assert!(Config::try_parse_from(["webhook-server", "--allow-target", "nope"]).is_err());
     }

@@ -83,7 +83,10 @@ fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 
 /// Deserializes an already parsed JSON value, with shape errors named by their path under
 /// `prefix` (e.g. `events[2]`), as a body would be.
-pub fn decode_value<T: DeserializeOwned>(value: serde_json::Value, prefix: &str) -> Result<T, ApiError> {
+pub fn decode_value<T: DeserializeOwned>(
+    value: serde_json::Value,
+    prefix: &str,
+) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let path = match (prefix.is_empty(), path.as_str()) {

@@ -94,7 +94,13 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let db = db::open(&config.database_url).await?;
     let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
     let worker = delivery::worker::spawn(db.clone(), deliverer.clone());
-    let app = router(AppState { db: db.clone(), deliverer }, &config.dist);
+    let app = router(
+        AppState {
+            db: db.clone(),
+            deliverer,
+        },
+        &config.dist,
+    );
     let listener =
         TcpListener::bind(&config.listen)
             .await

@@ -3,6 +3,7 @@
 use sqlx::sqlite::SqliteRow;
 use sqlx::types::Json;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use std::collections::HashMap;
 use webhook_api::{
     Attempt, Delivery, DeliveryKind, DeliveryQuery, DeliveryStatus, EventIn, Page, SendReport,
 };
@@ -29,10 +30,15 @@ pub struct Outcome {
 /// Stores `events` (id, event with `occurred_at` set) and, in the same transaction, one delivery
 /// per matching enabled webhook and batch of at most its `batch_size` events. Returns how many
 /// deliveries were queued. Nothing is stored unless all of it is.
-pub async fn accept_events(pool: &SqlitePool, events: &[(String, EventIn)], now: &str) -> Result<u64, sqlx::Error> {
+pub async fn accept_events(
+    pool: &SqlitePool,
+    events: &[(String, EventIn)],
+    now: &str,
+) -> Result<u64, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    // webhook id → (batch size, its events in posted order)
-    let mut fan_out: Vec<(String, usize, Vec<String>)> = Vec::new();
+    // webhook id → (batch size, its events in posted order), and the targets of each event type.
+    let mut fan_out: HashMap<String, (usize, Vec<String>)> = HashMap::new();
+    let mut targets_of: HashMap<String, Vec<(String, i64)>> = HashMap::new();
     for (id, e) in events {
         sqlx::query(
             "INSERT INTO events (id, type, action, resource_type, resource_id, resource_details, \
@@ -51,26 +57,41 @@ pub async fn accept_events(pool: &SqlitePool, events: &[(String, EventIn)], now:
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let targets: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT w.id, w.batch_size FROM webhooks w JOIN webhook_event_types t ON t.webhook_id = w.id \
-             WHERE t.event_type = ? AND w.enabled AND w.deleted_at IS NULL ORDER BY w.id",
-        )
-        .bind(&e.event_type)
-        .fetch_all(&mut *tx)
-        .await?;
-        for (webhook_id, batch) in targets {
-            match fan_out.iter_mut().find(|(w, _, _)| *w == webhook_id) {
-                Some((_, _, ids)) => ids.push(id.clone()),
-                None => fan_out.push((webhook_id, usize::try_from(batch).unwrap_or(1).max(1), vec![id.clone()])),
-            }
+        if !targets_of.contains_key(&e.event_type) {
+            let targets: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT w.id, w.batch_size FROM webhooks w \
+                 JOIN webhook_event_types t ON t.webhook_id = w.id \
+                 WHERE t.event_type = ? AND w.enabled AND w.deleted_at IS NULL",
+            )
+            .bind(&e.event_type)
+            .fetch_all(&mut *tx)
+            .await?;
+            targets_of.insert(e.event_type.clone(), targets);
+        }
+        for (webhook_id, batch) in &targets_of[&e.event_type] {
+            let batch = usize::try_from(*batch).unwrap_or(1).max(1);
+            fan_out
+                .entry(webhook_id.clone())
+                .or_insert_with(|| (batch, Vec::new()))
+                .1
+                .push(id.clone());
         }
     }
     let mut queued = 0;
-    for (webhook_id, batch, ids) in fan_out {
+    for (webhook_id, (batch, ids)) in fan_out {
         for chunk in ids.chunks(batch) {
             let id = uuid::Uuid::now_v7().to_string();
-            insert_delivery(&mut tx, &id, &webhook_id, DeliveryKind::Event, chunk, DeliveryStatus::Pending, Some(now), now)
-                .await?;
+            insert_delivery(
+                &mut tx,
+                &id,
+                &webhook_id,
+                DeliveryKind::Event,
+                chunk,
+                DeliveryStatus::Pending,
+                Some(now),
+                now,
+            )
+            .await?;
             queued += 1;
         }
     }
@@ -126,10 +147,27 @@ pub async fn insert_validation(
     report: &SendReport,
 ) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let status = if report.ok { DeliveryStatus::Succeeded } else { DeliveryStatus::Failed };
-    insert_delivery(&mut tx, id, webhook_id, DeliveryKind::Validate, &[], status, None, started_at).await?;
+    let status = if report.ok {
+        DeliveryStatus::Succeeded
+    } else {
+        DeliveryStatus::Failed
+    };
+    insert_delivery(
+        &mut tx,
+        id,
+        webhook_id,
+        DeliveryKind::Validate,
+        &[],
+        status,
+        None,
+        started_at,
+    )
+    .await?;
     insert_attempt(&mut tx, id, webhook_id, 1, started_at, report).await?;
-    sqlx::query("UPDATE deliveries SET attempt_count = 1, cycle_attempts = 1 WHERE id = ?").bind(id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE deliveries SET attempt_count = 1, cycle_attempts = 1 WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await
 }
 
@@ -166,9 +204,11 @@ async fn insert_attempt(
 
 /// When the next pending or retrying delivery is due.
 pub async fn next_due(pool: &SqlitePool) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'retrying')")
-        .fetch_one(pool)
-        .await
+    sqlx::query_scalar(
+        "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'retrying')",
+    )
+    .fetch_one(pool)
+    .await
 }
 
 /// After a crash, deliveries claimed by the dead process are due again at once.
@@ -185,7 +225,12 @@ pub async fn release_claims(pool: &SqlitePool, now: &str) -> Result<u64, sqlx::E
 
 /// Claims up to `limit` due deliveries in one statement. A claimed row is not due again until
 /// `lease_until`, so a worker that dies mid-send leaves it to be retried, never lost.
-pub async fn claim(pool: &SqlitePool, now: &str, lease_until: &str, limit: u32) -> Result<Vec<Claimed>, sqlx::Error> {
+pub async fn claim(
+    pool: &SqlitePool,
+    now: &str,
+    lease_until: &str,
+    limit: u32,
+) -> Result<Vec<Claimed>, sqlx::Error> {
     sqlx::query(
         "UPDATE deliveries SET claimed_at = ?, next_attempt_at = ? WHERE id IN (SELECT id FROM deliveries \
          WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?) \
@@ -286,7 +331,12 @@ pub async fn redeliver(pool: &SqlitePool, id: &str, now: &str) -> Result<bool, s
 }
 
 /// Redelivers every failed delivery of a webhook created at or after `since`; returns how many.
-pub async fn recover(pool: &SqlitePool, webhook_id: &str, since: &str, now: &str) -> Result<u64, sqlx::Error> {
+pub async fn recover(
+    pool: &SqlitePool,
+    webhook_id: &str,
+    since: &str,
+    now: &str,
+) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE deliveries SET status = 'pending', cycle_attempts = 0, next_attempt_at = ?, updated_at = ? \
          WHERE webhook_id = ? AND status = 'failed' AND created_at >= ? AND claimed_at IS NULL",
@@ -300,22 +350,30 @@ pub async fn recover(pool: &SqlitePool, webhook_id: &str, since: &str, now: &str
     Ok(done.rows_affected())
 }
 
-const SELECT: &str =
-    "SELECT id, webhook_id, kind, event_ids, message_id, status, created_at, next_attempt_at FROM deliveries";
+const SELECT: &str = "SELECT id, webhook_id, kind, event_ids, message_id, status, created_at, next_attempt_at FROM deliveries";
 
 /// One delivery with its attempts.
 pub async fn find(pool: &SqlitePool, id: &str) -> Result<Option<Delivery>, sqlx::Error> {
     let mut q = QueryBuilder::<Sqlite>::new(SELECT);
     q.push(" WHERE id = ").push_bind(id);
-    let mut found: Vec<Delivery> = q.build().try_map(|r: SqliteRow| from_row(&r)).fetch_all(pool).await?;
+    let mut found: Vec<Delivery> = q
+        .build()
+        .try_map(|r: SqliteRow| from_row(&r))
+        .fetch_all(pool)
+        .await?;
     attach_attempts(pool, &mut found).await?;
     Ok(found.pop())
 }
 
 /// A page of a webhook's deliveries, newest first, with their attempts.
-pub async fn list(pool: &SqlitePool, webhook_id: &str, query: &DeliveryQuery) -> Result<Page<Delivery>, sqlx::Error> {
+pub async fn list(
+    pool: &SqlitePool,
+    webhook_id: &str,
+    query: &DeliveryQuery,
+) -> Result<Page<Delivery>, sqlx::Error> {
     let filter = |q: &mut QueryBuilder<Sqlite>| {
-        q.push(" WHERE webhook_id = ").push_bind(webhook_id.to_string());
+        q.push(" WHERE webhook_id = ")
+            .push_bind(webhook_id.to_string());
         if let Some(status) = query.status {
             q.push(" AND status = ").push_bind(status.as_str());
         }
@@ -326,14 +384,26 @@ pub async fn list(pool: &SqlitePool, webhook_id: &str, query: &DeliveryQuery) ->
     let mut select = QueryBuilder::<Sqlite>::new(SELECT);
     filter(&mut select);
     let offset = i64::from(query.page.max(1) - 1) * i64::from(query.page_size);
-    select.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(i64::from(query.page_size));
+    select
+        .push(" ORDER BY created_at DESC, id DESC LIMIT ")
+        .push_bind(i64::from(query.page_size));
     select.push(" OFFSET ").push_bind(offset);
-    let mut results: Vec<Delivery> = select.build().try_map(|r: SqliteRow| from_row(&r)).fetch_all(pool).await?;
+    let mut results: Vec<Delivery> = select
+        .build()
+        .try_map(|r: SqliteRow| from_row(&r))
+        .fetch_all(pool)
+        .await?;
     attach_attempts(pool, &mut results).await?;
-    Ok(Page { results, total_count: u64::try_from(total).unwrap_or(0) })
+    Ok(Page {
+        results,
+        total_count: u64::try_from(total).unwrap_or(0),
+    })
 }
 
-async fn attach_attempts(pool: &SqlitePool, deliveries: &mut [Delivery]) -> Result<(), sqlx::Error> {
+async fn attach_attempts(
+    pool: &SqlitePool,
+    deliveries: &mut [Delivery],
+) -> Result<(), sqlx::Error> {
     let ids: Vec<&str> = deliveries.iter().map(|d| d.id.as_str()).collect();
     let rows = sqlx::query(
         "SELECT delivery_id, number, started_at, duration_ms, ok, request, response, error FROM attempts \
@@ -361,7 +431,11 @@ async fn attach_attempts(pool: &SqlitePool, deliveries: &mut [Delivery]) -> Resu
 }
 
 /// Attempts of a webhook since `from`, counted per hour (`2026-11-23T18`) and outcome.
-pub async fn hourly_attempts(pool: &SqlitePool, webhook_id: &str, from: &str) -> Result<Vec<(String, bool, u64)>, sqlx::Error> {
+pub async fn hourly_attempts(
+    pool: &SqlitePool,
+    webhook_id: &str,
+    from: &str,
+) -> Result<Vec<(String, bool, u64)>, sqlx::Error> {
     let rows: Vec<(String, bool, i64)> = sqlx::query_as(
         "SELECT substr(started_at, 1, 13) AS hour, ok, COUNT(*) FROM attempts \
          WHERE webhook_id = ? AND started_at >= ? GROUP BY hour, ok",
@@ -370,7 +444,10 @@ pub async fn hourly_attempts(pool: &SqlitePool, webhook_id: &str, from: &str) ->
     .bind(from)
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|(h, ok, n)| (h, ok, u64::try_from(n).unwrap_or(0))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(h, ok, n)| (h, ok, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 fn from_row(row: &SqliteRow) -> Result<Delivery, sqlx::Error> {
@@ -388,7 +465,8 @@ fn from_row(row: &SqliteRow) -> Result<Delivery, sqlx::Error> {
 }
 
 fn text_enum<T: serde::de::DeserializeOwned>(s: String) -> Result<T, sqlx::Error> {
-    serde_json::from_value(serde_json::Value::String(s)).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    serde_json::from_value(serde_json::Value::String(s))
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 fn count(n: i64) -> u32 {

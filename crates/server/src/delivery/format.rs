@@ -73,7 +73,10 @@ pub fn render(w: &WebhookIn, message: Message, now_ms: i64) -> Payload {
         // Discord refuses content over 2000 characters.
         PayloadFormat::Discord => json!({ "content": text.chars().take(2000).collect::<String>() }),
     };
-    Payload { url, body: body.to_string() }
+    Payload {
+        url,
+        body: body.to_string(),
+    }
 }
 
 /// Seed 002: the event's `action`, `resource_type`, `resource_details`, `result` (and our other
@@ -88,9 +91,7 @@ fn generic(w: &WebhookIn, message: Message) -> Value {
         Value::Object(object)
     };
     match message {
-        Message::Validate => {
-            with_body(Map::from_iter([(w.msg_key.clone(), json!(VALIDATE_TEXT))]))
-        }
+        Message::Validate => with_body(Map::from_iter([(w.msg_key.clone(), json!(VALIDATE_TEXT))])),
         Message::Events(events) => {
             let mut objects: Vec<Value> = events
                 .iter()
@@ -118,7 +119,11 @@ fn generic(w: &WebhookIn, message: Message) -> Value {
                     with_body(object)
                 })
                 .collect();
-            if objects.len() == 1 { objects.remove(0) } else { Value::Array(objects) }
+            if objects.len() == 1 {
+                objects.remove(0)
+            } else {
+                Value::Array(objects)
+            }
         }
     }
 }
@@ -151,7 +156,11 @@ mod tests {
     }
 
     fn webhook(format: PayloadFormat) -> WebhookIn {
-        WebhookIn { url: "https://robot.example.com/send?access_token=t".into(), format, ..WebhookIn::default() }
+        WebhookIn {
+            url: "https://robot.example.com/send?access_token=t".into(),
+            format,
+            ..WebhookIn::default()
+        }
     }
 
     fn body(w: &WebhookIn, m: Message) -> Value {
@@ -179,7 +188,10 @@ mod tests {
     #[test]
     fn validate_is_the_seed_message_under_msg_key() {
         let w = webhook(PayloadFormat::Generic);
-        assert_eq!(render(&w, Message::Validate, 0).body, r#"{"Msg":"This is a validate message."}"#);
+        assert_eq!(
+            render(&w, Message::Validate, 0).body,
+            r#"{"Msg":"This is a validate message."}"#
+        );
         assert_eq!(Message::Validate.event_header(), "VALIDATE");
     }
 
@@ -194,16 +206,34 @@ mod tests {
     fn im_shapes() {
         let events = [event()];
         let m = Message::Events(&events);
-        assert!(body(&webhook(PayloadFormat::Slack), m)["text"].as_str().unwrap().contains("Resource updated"));
+        assert!(
+            body(&webhook(PayloadFormat::Slack), m)["text"]
+                .as_str()
+                .unwrap()
+                .contains("Resource updated")
+        );
         assert_eq!(body(&webhook(PayloadFormat::Wecom), m)["msgtype"], "text");
-        assert_eq!(body(&webhook(PayloadFormat::Teams), m)["@type"], "MessageCard");
+        assert_eq!(
+            body(&webhook(PayloadFormat::Teams), m)["@type"],
+            "MessageCard"
+        );
         assert!(body(&webhook(PayloadFormat::Discord), m)["content"].is_string());
         let mut ding = webhook(PayloadFormat::Dingtalk);
-        ding.auth = Auth::Signature { secret: "SECabc".into() };
+        ding.auth = Auth::Signature {
+            secret: "SECabc".into(),
+        };
         let p = render(&ding, m, 1_700_000_000_000);
-        assert!(p.url.starts_with("https://robot.example.com/send?access_token=t&timestamp=1700000000000&sign="), "{}", p.url);
+        assert!(
+            p.url.starts_with(
+                "https://robot.example.com/send?access_token=t&timestamp=1700000000000&sign="
+            ),
+            "{}",
+            p.url
+        );
         let mut feishu = webhook(PayloadFormat::Feishu);
-        feishu.auth = Auth::Signature { secret: "abc".into() };
+        feishu.auth = Auth::Signature {
+            secret: "abc".into(),
+        };
         let b = body(&feishu, m);
         assert_eq!(b["timestamp"], "1700000000");
         assert_eq!(b["sign"], sign::feishu_sign("abc", 1_700_000_000));

@@ -62,10 +62,16 @@ impl Deliverer {
             .redirect(reqwest::redirect::Policy::none())
             // A proxy would connect on our behalf to addresses the policy never saw.
             .no_proxy()
-            .dns_resolver(Arc::new(PolicyResolver { policy: Arc::new(settings.policy.clone()) }))
+            .dns_resolver(Arc::new(PolicyResolver {
+                policy: Arc::new(settings.policy.clone()),
+            }))
             .user_agent(concat!("webhook-console/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Self { client, settings: Arc::new(settings), wake: Arc::new(Notify::new()) })
+        Ok(Self {
+            client,
+            settings: Arc::new(settings),
+            wake: Arc::new(Notify::new()),
+        })
     }
 
     /// Sends `message` to `w` now, through the same path as queued deliveries.
@@ -76,23 +82,41 @@ impl Deliverer {
         message: Message<'_>,
         message_id: &str,
     ) -> SendReport {
-        let outgoing = send::prepare(w, previous_secret, message, message_id, time::OffsetDateTime::now_utc());
+        let outgoing = send::prepare(
+            w,
+            previous_secret,
+            message,
+            message_id,
+            time::OffsetDateTime::now_utc(),
+        );
         send::send(&self.client, &self.settings.policy, &outgoing).await
     }
 }
 
 /// A made-up event of a webhook's first event type, for Send and previews.
 pub fn sample_event(w: &WebhookIn) -> EventIn {
-    let key = w.event_types.first().map(String::as_str).unwrap_or("resource.update");
+    let key = w
+        .event_types
+        .first()
+        .map(String::as_str)
+        .unwrap_or("resource.update");
     let (prefix, rest) = key.split_once('.').unwrap_or(("resource", key));
     let resource_type = if prefix == "host" { "host" } else { "server" };
-    let action = if prefix == "host" || prefix == "metric" { rest } else { rest.trim_end_matches(".change") };
+    let action = if prefix == "host" || prefix == "metric" {
+        rest
+    } else {
+        rest.trim_end_matches(".change")
+    };
     let alarm = catalog::find(key).is_some_and(|e| e.1 == webhook_api::EventCategory::Alarms);
     let failed = key == "operation.failed" || key == "host.lost_connection";
     EventIn {
         event_type: key.to_string(),
-        action: if prefix == "config" || prefix == "attribute" || prefix == "password" { "update" } else { action }
-            .to_string(),
+        action: if prefix == "config" || prefix == "attribute" || prefix == "password" {
+            "update"
+        } else {
+            action
+        }
+        .to_string(),
         resource_type: resource_type.to_string(),
         resource_id: "sample-0001".into(),
         resource_details: serde_json::json!({
@@ -101,8 +125,16 @@ pub fn sample_event(w: &WebhookIn) -> EventIn {
             "status": "running",
             "note": "This is a test message from Webhook Console.",
         }),
-        result: if failed { webhook_api::EventResult::Failed } else { webhook_api::EventResult::Succeed },
-        severity: if alarm { webhook_api::Severity::Warning } else { webhook_api::Severity::Info },
+        result: if failed {
+            webhook_api::EventResult::Failed
+        } else {
+            webhook_api::EventResult::Succeed
+        },
+        severity: if alarm {
+            webhook_api::Severity::Warning
+        } else {
+            webhook_api::Severity::Info
+        },
         occurred_at: Some(crate::clock::now()),
         source: Some("webhook-console".into()),
     }

@@ -101,14 +101,24 @@ impl Resolve for PolicyResolver {
         Box::pin(async move {
             let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
                 .await
-                .map_err(|e| DnsFailure { host: host.clone(), reason: e.to_string() })?
+                .map_err(|e| DnsFailure {
+                    host: host.clone(),
+                    reason: e.to_string(),
+                })?
                 .collect();
             let Some(first) = found.first() else {
-                return Err(DnsFailure { host, reason: "no address".into() }.into());
+                return Err(DnsFailure {
+                    host,
+                    reason: "no address".into(),
+                }
+                .into());
             };
             let refusal = policy.check(first.ip()).err();
-            let allowed: Vec<SocketAddr> =
-                found.iter().copied().filter(|a| policy.check(a.ip()).is_ok()).collect();
+            let allowed: Vec<SocketAddr> = found
+                .iter()
+                .copied()
+                .filter(|a| policy.check(a.ip()).is_ok())
+                .collect();
             match refusal {
                 Some(refusal) if allowed.is_empty() => Err(RefusedHost { host, refusal }.into()),
                 _ => Ok(Box::new(allowed.into_iter()) as Addrs),
@@ -127,21 +137,46 @@ mod tests {
 
     #[test]
     fn metadata_and_link_local_are_never_allowed() {
-        let policy = TargetPolicy { allow: vec!["0.0.0.0/0".parse().unwrap(), "::/0".parse().unwrap()] };
-        for never in ["169.254.169.254", "169.254.1.1", "fe80::1", "fd00:ec2::254", "::ffff:169.254.169.254"] {
-            assert!(matches!(policy.check(ip(never)), Err(Refusal::Never(_))), "{never}");
+        let policy = TargetPolicy {
+            allow: vec!["0.0.0.0/0".parse().unwrap(), "::/0".parse().unwrap()],
+        };
+        for never in [
+            "169.254.169.254",
+            "169.254.1.1",
+            "fe80::1",
+            "fd00:ec2::254",
+            "::ffff:169.254.169.254",
+        ] {
+            assert!(
+                matches!(policy.check(ip(never)), Err(Refusal::Never(_))),
+                "{never}"
+            );
         }
     }
 
     #[test]
     fn private_and_loopback_need_an_allowed_range() {
         let closed = TargetPolicy::default();
-        for restricted in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "0.0.0.0", "::1", "fc00::1", "::ffff:127.0.0.1"] {
-            assert!(matches!(closed.check(ip(restricted)), Err(Refusal::NotAllowed(_))), "{restricted}");
+        for restricted in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "0.0.0.0",
+            "::1",
+            "fc00::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(
+                matches!(closed.check(ip(restricted)), Err(Refusal::NotAllowed(_))),
+                "{restricted}"
+            );
         }
         assert_eq!(closed.check(ip("93.184.216.34")), Ok(()));
         assert_eq!(closed.check(ip("2606:2800:220:1::1")), Ok(()));
-        let open = TargetPolicy { allow: vec!["127.0.0.0/8".parse().unwrap()] };
+        let open = TargetPolicy {
+            allow: vec!["127.0.0.0/8".parse().unwrap()],
+        };
         assert_eq!(open.check(ip("127.0.0.1")), Ok(()));
         assert!(open.check(ip("10.0.0.1")).is_err());
     }

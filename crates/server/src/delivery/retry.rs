@@ -25,7 +25,12 @@ impl std::str::FromStr for RetrySchedule {
 
     /// Comma-separated durations: `250ms`, `5s`, `1m`, `2h`, `1d`; empty for no retries.
     fn from_str(s: &str) -> Result<Self, String> {
-        s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(parse_duration).collect::<Result<_, _>>().map(Self)
+        s.split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(parse_duration)
+            .collect::<Result<_, _>>()
+            .map(Self)
     }
 }
 
@@ -33,7 +38,9 @@ impl std::str::FromStr for RetrySchedule {
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (number, unit) = s.split_at(split);
-    let n: u64 = number.parse().map_err(|_| format!("'{s}' is not a duration such as 250ms, 5s, 1m, 2h or 1d"))?;
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("'{s}' is not a duration such as 250ms, 5s, 1m, 2h or 1d"))?;
     let unit_ms = match unit {
         "ms" => 1,
         "s" => 1000,
@@ -49,7 +56,9 @@ impl RetrySchedule {
     /// The delay after the `failed_in_cycle`-th failed attempt (from 1), ±20 % jitter so that
     /// deliveries that failed together do not all come back together; None when none is left.
     pub fn delay_after(&self, failed_in_cycle: u32) -> Option<Duration> {
-        let base = *self.0.get(usize::try_from(failed_in_cycle).ok()?.checked_sub(1)?)?;
+        let base = *self
+            .0
+            .get(usize::try_from(failed_in_cycle).ok()?.checked_sub(1)?)?;
         Some(base.mul_f64(0.8 + 0.4 * fastrand::f64()))
     }
 }
@@ -72,12 +81,17 @@ pub fn is_retryable(report: &SendReport) -> bool {
 
 /// The receiver's `Retry-After` on a 429 or 503: seconds or an HTTP date, capped at a day.
 pub fn retry_after(report: &SendReport, now: time::OffsetDateTime) -> Option<Duration> {
-    let response = report.response.as_ref().filter(|r| matches!(r.status, 429 | 503))?;
+    let response = report
+        .response
+        .as_ref()
+        .filter(|r| matches!(r.status, 429 | 503))?;
     let value = response.headers.get("retry-after")?.trim();
     let wait = match value.parse::<u64>() {
         Ok(seconds) => Duration::from_secs(seconds),
         Err(_) => {
-            let at = time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
+            let at =
+                time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822)
+                    .ok()?;
             Duration::try_from(at - now).unwrap_or(Duration::ZERO)
         }
     };
@@ -104,7 +118,10 @@ mod tests {
         let s: RetrySchedule = "10s,20s".parse().unwrap();
         for _ in 0..100 {
             let d = s.delay_after(2).unwrap();
-            assert!(d >= Duration::from_secs(16) && d <= Duration::from_secs(24), "{d:?}");
+            assert!(
+                d >= Duration::from_secs(16) && d <= Duration::from_secs(24),
+                "{d:?}"
+            );
         }
         assert_eq!(s.delay_after(3), None);
         assert_eq!(s.delay_after(0), None);

@@ -15,12 +15,18 @@ fn hmac_sha256(key: &[u8], message: &[u8]) -> String {
 /// not decode signs with its raw bytes rather than not at all.
 fn secret_key(secret: &str) -> Vec<u8> {
     let body = secret.strip_prefix("whsec_").unwrap_or(secret);
-    B64.decode(body).unwrap_or_else(|_| body.as_bytes().to_vec())
+    B64.decode(body)
+        .unwrap_or_else(|_| body.as_bytes().to_vec())
 }
 
 /// The `webhook-signature` header value: one `v1,…` per secret, space-separated (the current
 /// secret first, then the previous one while a rotation overlaps).
-pub fn standard_signature(secrets: &[&str], message_id: &str, timestamp: i64, body: &str) -> String {
+pub fn standard_signature(
+    secrets: &[&str],
+    message_id: &str,
+    timestamp: i64,
+    body: &str,
+) -> String {
     let signed = format!("{message_id}.{timestamp}.{body}");
     secrets
         .iter()
@@ -32,7 +38,10 @@ pub fn standard_signature(secrets: &[&str], message_id: &str, timestamp: i64, bo
 /// DingTalk: `sign` = base64(HMAC-SHA256(key = secret, "{timestamp_ms}\n{secret}")), sent
 /// URL-encoded in the query beside `timestamp`.
 pub fn dingtalk_sign(secret: &str, timestamp_ms: i64) -> String {
-    hmac_sha256(secret.as_bytes(), format!("{timestamp_ms}\n{secret}").as_bytes())
+    hmac_sha256(
+        secret.as_bytes(),
+        format!("{timestamp_ms}\n{secret}").as_bytes(),
+    )
 }
 
 /// Feishu / Lark: `sign` = base64(HMAC-SHA256(key = "{timestamp_s}\n{secret}", empty message)),
@@ -66,7 +75,12 @@ mod tests {
 
     #[test]
     fn a_rotation_signs_twice() {
-        let sig = standard_signature(&["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_AAAA"], "m", 1, "{}");
+        let sig = standard_signature(
+            &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_AAAA"],
+            "m",
+            1,
+            "{}",
+        );
         assert_eq!(sig.split(' ').count(), 2);
         assert!(sig.split(' ').all(|s| s.starts_with("v1,")));
     }

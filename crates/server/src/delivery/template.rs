@@ -30,7 +30,11 @@ pub fn event_text(lang: MessageLanguage, e: &EventIn) -> String {
         (EventResult::Failed, true) => "失败",
     };
     // People know a resource by its name; the id is for machines and comes on its own line.
-    let name = e.resource_details.get("name").and_then(|n| n.as_str()).unwrap_or(&e.resource_id);
+    let name = e
+        .resource_details
+        .get("name")
+        .and_then(|n| n.as_str())
+        .unwrap_or(&e.resource_id);
     let time = e.occurred_at.as_deref().unwrap_or("");
     let mut lines = if zh {
         vec![
@@ -46,18 +50,29 @@ pub fn event_text(lang: MessageLanguage, e: &EventIn) -> String {
         ]
     };
     if !e.resource_id.is_empty() && name != e.resource_id {
-        lines.push(format!("{}{}", if zh { "资源 ID：" } else { "Resource ID: " }, e.resource_id));
+        lines.push(format!(
+            "{}{}",
+            if zh { "资源 ID：" } else { "Resource ID: " },
+            e.resource_id
+        ));
     }
     lines.push(format!("{}{time}", if zh { "时间：" } else { "Time: " }));
     if let Some(source) = &e.source {
-        lines.push(format!("{}{source}", if zh { "来源：" } else { "Source: " }));
+        lines.push(format!(
+            "{}{source}",
+            if zh { "来源：" } else { "Source: " }
+        ));
     }
     lines.join("\n")
 }
 
 /// Several events as one message: their texts, a blank line apart.
 pub fn events_text(lang: MessageLanguage, events: &[&EventIn]) -> String {
-    events.iter().map(|e| event_text(lang, e)).collect::<Vec<_>>().join("\n\n")
+    events
+        .iter()
+        .map(|e| event_text(lang, e))
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 #[cfg(test)]
@@ -77,7 +92,10 @@ mod tests {
     #[test]
     fn english_and_chinese() {
         let en = event_text(MessageLanguage::En, &event());
-        assert!(en.starts_with("[CRITICAL] Host lost connection\nResource: host web-1"), "{en}");
+        assert!(
+            en.starts_with("[CRITICAL] Host lost connection\nResource: host web-1"),
+            "{en}"
+        );
         assert!(en.contains("Resource ID: h-1"), "{en}");
         let zh = event_text(MessageLanguage::ZhCn, &event());
         assert!(zh.starts_with("[严重] 主机失联\n资源：host web-1"), "{zh}");

@@ -39,7 +39,14 @@ async fn run(db: SqlitePool, deliverer: Deliverer) {
         }
         let now = OffsetDateTime::now_utc();
         let limit = u32::try_from(free).unwrap_or(u32::MAX);
-        let claimed = match db::deliveries::claim(&db, &clock::format(now), &clock::format(now + LEASE), limit).await {
+        let claimed = match db::deliveries::claim(
+            &db,
+            &clock::format(now),
+            &clock::format(now + LEASE),
+            limit,
+        )
+        .await
+        {
             Ok(c) => c,
             Err(e) => {
                 tracing::error!(error = %e, "cannot claim deliveries");
@@ -49,7 +56,9 @@ async fn run(db: SqlitePool, deliverer: Deliverer) {
         };
         let full = claimed.len() == free;
         for d in claimed {
-            let Ok(permit) = slots.clone().acquire_owned().await else { return };
+            let Ok(permit) = slots.clone().acquire_owned().await else {
+                return;
+            };
             let (db, deliverer) = (db.clone(), deliverer.clone());
             tokio::spawn(async move {
                 if let Err(e) = deliver(&db, &deliverer, &d).await {
@@ -98,25 +107,48 @@ async fn deliver(db: &SqlitePool, deliverer: &Deliverer, d: &Claimed) -> Result<
         DeliveryKind::Validate => Message::Validate,
     };
     let previous = db::webhooks::previous_secret(db, &webhook.id, &started_at).await?;
-    let report = deliverer.send_now(&webhook.to_input(), previous.as_deref(), message, &d.message_id).await;
+    let report = deliverer
+        .send_now(
+            &webhook.to_input(),
+            previous.as_deref(),
+            message,
+            &d.message_id,
+        )
+        .await;
 
     let now = OffsetDateTime::now_utc();
     let failed_in_cycle = d.cycle_attempts + 1;
     let (status, health, next) = if report.ok {
         (DeliveryStatus::Succeeded, WebhookStatus::Active, None)
     } else if retry::is_retryable(&report) {
-        match deliverer.settings.retry_schedule.delay_after(failed_in_cycle) {
+        match deliverer
+            .settings
+            .retry_schedule
+            .delay_after(failed_in_cycle)
+        {
             Some(delay) => {
                 // Never sooner than the receiver asked.
-                let delay = retry::retry_after(&report, now).map_or(delay, |asked| asked.max(delay));
-                (DeliveryStatus::Retrying, WebhookStatus::AwaitingRetry, Some(clock::format(now + delay)))
+                let delay =
+                    retry::retry_after(&report, now).map_or(delay, |asked| asked.max(delay));
+                (
+                    DeliveryStatus::Retrying,
+                    WebhookStatus::AwaitingRetry,
+                    Some(clock::format(now + delay)),
+                )
             }
-            None => (DeliveryStatus::Failed, WebhookStatus::RetryLimitReached, None),
+            None => (
+                DeliveryStatus::Failed,
+                WebhookStatus::RetryLimitReached,
+                None,
+            ),
         }
     } else {
         (DeliveryStatus::Failed, WebhookStatus::Failed, None)
     };
-    let outcome = Outcome { status, next_attempt_at: next.clone() };
+    let outcome = Outcome {
+        status,
+        next_attempt_at: next.clone(),
+    };
     db::deliveries::record_attempt(db, d, &started_at, &report, &outcome).await?;
     tracing::info!(delivery = %d.id, webhook = %webhook.id, status = status.as_str(), duration_ms = report.duration_ms, "attempt");
     if d.kind == DeliveryKind::Event {
@@ -128,13 +160,21 @@ async fn deliver(db: &SqlitePool, deliverer: &Deliverer, d: &Claimed) -> Result<
 
 /// Seed 003's failure details after an attempt: the last success, or the last failure with its
 /// status code and reason, and the next attempt while one is scheduled.
-pub fn health_details(mut fd: FailureDetails, report: &SendReport, now: &str, next: Option<String>) -> FailureDetails {
+pub fn health_details(
+    mut fd: FailureDetails,
+    report: &SendReport,
+    now: &str,
+    next: Option<String>,
+) -> FailureDetails {
     if report.ok {
         fd.last_successful_at = Some(now.to_string());
     } else {
         fd.last_failed_at = Some(now.to_string());
         fd.last_failed_status_code = report.response.as_ref().map(|r| r.status);
-        fd.last_failed_reason = report.error.as_ref().map(|e| format!("{}: {}", e.kind.as_str(), e.message));
+        fd.last_failed_reason = report
+            .error
+            .as_ref()
+            .map(|e| format!("{}: {}", e.kind.as_str(), e.message));
     }
     fd.next_attempt = next;
     fd

@@ -12,7 +12,8 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use time::OffsetDateTime;
 use webhook_api::{
-    Delivery, DeliveryQuery, DeliveryStats, ErrorBody, FieldErrors, HourBucket, Page, RecoverIn, RecoverOut,
+    Delivery, DeliveryQuery, DeliveryStats, ErrorBody, FieldErrors, HourBucket, Page, RecoverIn,
+    RecoverOut,
 };
 
 /// List a webhook's deliveries, newest first, each with its attempts.
@@ -50,16 +51,27 @@ pub async fn redeliver(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<(axum::http::StatusCode, Json<Delivery>), ApiError> {
-    let not_found = || ApiError::NotFound(format!("There is no delivery with id '{}'.", id.chars().take(64).collect::<String>()));
-    db::deliveries::find(&state.db, &id).await?.ok_or_else(not_found)?;
+    let not_found = || {
+        ApiError::NotFound(format!(
+            "There is no delivery with id '{}'.",
+            id.chars().take(64).collect::<String>()
+        ))
+    };
+    db::deliveries::find(&state.db, &id)
+        .await?
+        .ok_or_else(not_found)?;
     if !db::deliveries::redeliver(&state.db, &id, &clock::now()).await? {
         return Err(ApiError::Conflict {
-            message: "This delivery is being sent right now; try again when the attempt is recorded.".into(),
+            message:
+                "This delivery is being sent right now; try again when the attempt is recorded."
+                    .into(),
             fields: Default::default(),
         });
     }
     state.deliverer.wake.notify_one();
-    let delivery = db::deliveries::find(&state.db, &id).await?.ok_or_else(not_found)?;
+    let delivery = db::deliveries::find(&state.db, &id)
+        .await?
+        .ok_or_else(not_found)?;
     Ok((axum::http::StatusCode::ACCEPTED, Json(delivery)))
 }
 
@@ -76,13 +88,16 @@ pub async fn recover(
     Path(id): Path<String>,
     Json(input): Json<RecoverIn>,
 ) -> Result<Json<RecoverOut>, ApiError> {
-    let since = time::OffsetDateTime::parse(&input.since, &time::format_description::well_known::Rfc3339)
-        .map_err(|_| {
-            let message = webhook_api::validate::FieldError::Timestamp.message(webhook_api::Lang::En);
+    let since =
+        time::OffsetDateTime::parse(&input.since, &time::format_description::well_known::Rfc3339)
+            .map_err(|_| {
+            let message =
+                webhook_api::validate::FieldError::Timestamp.message(webhook_api::Lang::En);
             ApiError::Validation(FieldErrors::from([("since".to_string(), message)]))
         })?;
     live(&state, &id).await?;
-    let count = db::deliveries::recover(&state.db, &id, &clock::format(since), &clock::now()).await?;
+    let count =
+        db::deliveries::recover(&state.db, &id, &clock::format(since), &clock::now()).await?;
     if count > 0 {
         state.deliverer.wake.notify_one();
     }
@@ -96,18 +111,34 @@ pub async fn recover(
         (status = 200, description = "24 hourly buckets, oldest first", body = DeliveryStats),
         (status = 404, description = "No such webhook", body = ErrorBody),
     ))]
-pub async fn get_stats(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<DeliveryStats>, ApiError> {
+pub async fn get_stats(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<DeliveryStats>, ApiError> {
     live(&state, &id).await?;
     let now = OffsetDateTime::now_utc();
-    let this_hour = now.replace_minute(0).and_then(|t| t.replace_second(0)).and_then(|t| t.replace_nanosecond(0)).unwrap_or(now);
+    let this_hour = now
+        .replace_minute(0)
+        .and_then(|t| t.replace_second(0))
+        .and_then(|t| t.replace_nanosecond(0))
+        .unwrap_or(now);
     let first = this_hour - time::Duration::hours(23);
     let rows = db::deliveries::hourly_attempts(&state.db, &id, &clock::format(first)).await?;
     let buckets: Vec<HourBucket> = (0..24)
         .map(|i| {
             let hour = clock::format(first + time::Duration::hours(i));
             let key = &hour[..13];
-            let sum = |ok: bool| rows.iter().filter(|(h, o, _)| h == key && *o == ok).map(|r| r.2).sum();
-            HourBucket { succeeded: sum(true), failed: sum(false), hour }
+            let sum = |ok: bool| {
+                rows.iter()
+                    .filter(|(h, o, _)| h == key && *o == ok)
+                    .map(|r| r.2)
+                    .sum()
+            };
+            HourBucket {
+                succeeded: sum(true),
+                failed: sum(false),
+                hour,
+            }
         })
         .collect();
     let succeeded: u64 = buckets.iter().map(|b| b.succeeded).sum();
@@ -115,7 +146,12 @@ pub async fn get_stats(State(state): State<AppState>, Path(id): Path<String>) ->
     let total = succeeded + failed;
     #[allow(clippy::cast_precision_loss)]
     let success_rate = (total > 0).then(|| succeeded as f64 / total as f64);
-    Ok(Json(DeliveryStats { buckets, succeeded, failed, success_rate }))
+    Ok(Json(DeliveryStats {
+        buckets,
+        succeeded,
+        failed,
+        success_rate,
+    }))
 }
 
 /// The routes of this resource, relative to `/api/v1`.

@@ -23,14 +23,22 @@ use webhook_api::{EVENTS_PER_REQUEST_MAX, ErrorBody, EventIn, EventsAccepted, Fi
         (status = 400, description = "Not JSON", body = ErrorBody),
         (status = 422, description = "Invalid fields, keyed `type` or `events[2].type`", body = ErrorBody),
     ))]
-pub async fn post_events(State(state): State<AppState>, Json(body): Json<Value>) -> Result<(StatusCode, Json<EventsAccepted>), ApiError> {
+pub async fn post_events(
+    State(state): State<AppState>,
+    Json(body): Json<Value>,
+) -> Result<(StatusCode, Json<EventsAccepted>), ApiError> {
     let events = parse(body)?;
     let now = clock::now();
     let events: Vec<(String, EventIn)> = events
         .into_iter()
         .map(|mut e| {
             // Stored in the server's own fixed-width UTC form, so times sort as text.
-            e.occurred_at = Some(e.occurred_at.as_deref().and_then(normalize).unwrap_or_else(|| now.clone()));
+            e.occurred_at = Some(
+                e.occurred_at
+                    .as_deref()
+                    .and_then(normalize)
+                    .unwrap_or_else(|| now.clone()),
+            );
             (uuid::Uuid::now_v7().to_string(), e)
         })
         .collect();
@@ -39,7 +47,13 @@ pub async fn post_events(State(state): State<AppState>, Json(body): Json<Value>)
         state.deliverer.wake.notify_one();
     }
     let event_ids = events.into_iter().map(|(id, _)| id).collect();
-    Ok((StatusCode::ACCEPTED, Json(EventsAccepted { event_ids, deliveries })))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(EventsAccepted {
+            event_ids,
+            deliveries,
+        }),
+    ))
 }
 
 /// One event or a list under `events`, each decoded and validated with its own field paths.
@@ -48,25 +62,46 @@ fn parse(body: Value) -> Result<Vec<EventIn>, ApiError> {
         Value::Object(mut map) if map.contains_key("events") => match map.remove("events") {
             Some(Value::Array(items)) if !map.is_empty() => {
                 let _ = items;
-                return Err(field("events", "Send either one event or {\"events\": [...]}, nothing beside the list."));
+                return Err(field(
+                    "events",
+                    "Send either one event or {\"events\": [...]}, nothing beside the list.",
+                ));
             }
             Some(Value::Array(items)) => (items, true),
             _ => return Err(field("events", "Must be a list of events.")),
         },
         one @ Value::Object(_) => (vec![one], false),
-        _ => return Err(field("body", "Expected an event object or {\"events\": [...]}.")),
+        _ => {
+            return Err(field(
+                "body",
+                "Expected an event object or {\"events\": [...]}.",
+            ));
+        }
     };
     if prefixed && items.is_empty() {
         return Err(field("events", "The list is empty."));
     }
     if items.len() > EVENTS_PER_REQUEST_MAX {
-        return Err(field("events", &format!("At most {EVENTS_PER_REQUEST_MAX} events per request.")));
+        return Err(field(
+            "events",
+            &format!("At most {EVENTS_PER_REQUEST_MAX} events per request."),
+        ));
     }
     let mut errors = FieldErrors::new();
     let mut events = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
-        let prefix = if prefixed { format!("events[{i}]") } else { String::new() };
-        let key = |f: &str| if prefix.is_empty() { f.to_string() } else { format!("{prefix}.{f}") };
+        let prefix = if prefixed {
+            format!("events[{i}]")
+        } else {
+            String::new()
+        };
+        let key = |f: &str| {
+            if prefix.is_empty() {
+                f.to_string()
+            } else {
+                format!("{prefix}.{f}")
+            }
+        };
         match decode_value::<EventIn>(item, &prefix) {
             Ok(e) => {
                 for (f, err) in validate_event(&e) {
@@ -78,7 +113,11 @@ fn parse(body: Value) -> Result<Vec<EventIn>, ApiError> {
             Err(other) => return Err(other),
         }
     }
-    if errors.is_empty() { Ok(events) } else { Err(ApiError::Validation(errors)) }
+    if errors.is_empty() {
+        Ok(events)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
 }
 
 fn field(name: &str, message: &str) -> ApiError {
@@ -87,7 +126,9 @@ fn field(name: &str, message: &str) -> ApiError {
 
 /// An RFC 3339 time in the server's form; validation has checked the shape.
 fn normalize(t: &str) -> Option<String> {
-    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok().map(clock::format)
+    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(clock::format)
 }
 
 /// The routes of this resource, relative to `/api/v1`.

@@ -21,7 +21,10 @@ use webhook_api::{Auth, ErrorBody, SecretRotation, SendReport, SentRequest, Webh
         (status = 200, description = "The exchange, whatever the receiver did", body = SendReport),
         (status = 422, description = "Invalid fields, as on create", body = ErrorBody),
     ))]
-pub async fn test_webhook(State(state): State<AppState>, Json(input): Json<WebhookIn>) -> Result<Json<SendReport>, ApiError> {
+pub async fn test_webhook(
+    State(state): State<AppState>,
+    Json(input): Json<WebhookIn>,
+) -> Result<Json<SendReport>, ApiError> {
     let input = checked(input, &Auth::None)?;
     Ok(Json(send_sample(&state, &input, None).await))
 }
@@ -42,7 +45,11 @@ pub async fn test_saved_webhook(
 ) -> Result<Json<SendReport>, ApiError> {
     let current = live(&state, &id).await?;
     let input = checked(input, &current.auth)?;
-    let previous = if input.auth == current.auth { previous_secret(&state, &id).await? } else { None };
+    let previous = if input.auth == current.auth {
+        previous_secret(&state, &id).await?
+    } else {
+        None
+    };
     Ok(Json(send_sample(&state, &input, previous.as_deref()).await))
 }
 
@@ -53,10 +60,15 @@ pub async fn test_saved_webhook(
         (status = 200, description = "The exchange, whatever the receiver did", body = SendReport),
         (status = 404, description = "No such webhook", body = ErrorBody),
     ))]
-pub async fn send_webhook(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<SendReport>, ApiError> {
+pub async fn send_webhook(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<SendReport>, ApiError> {
     let webhook = live(&state, &id).await?;
     let previous = previous_secret(&state, &id).await?;
-    Ok(Json(send_sample(&state, &webhook.to_input(), previous.as_deref()).await))
+    Ok(Json(
+        send_sample(&state, &webhook.to_input(), previous.as_deref()).await,
+    ))
 }
 
 /// Preview: exactly the request a sample event would make (URL, headers, body) for this body's
@@ -69,7 +81,13 @@ pub async fn send_webhook(State(state): State<AppState>, Path(id): Path<String>)
 pub async fn preview_webhook(Json(input): Json<WebhookIn>) -> Result<Json<SentRequest>, ApiError> {
     let input = checked(input, &Auth::None)?;
     let event = [sample_event(&input)];
-    let outgoing = send::prepare(&input, None, Message::Events(&event), &sample_message_id(), time::OffsetDateTime::now_utc());
+    let outgoing = send::prepare(
+        &input,
+        None,
+        Message::Events(&event),
+        &sample_message_id(),
+        time::OffsetDateTime::now_utc(),
+    );
     Ok(Json(send::masked(&outgoing)))
 }
 
@@ -100,15 +118,32 @@ pub async fn rotate_secret(
             });
         }
     };
-    let secret = sign::new_secret().map_err(|_| ApiError::internal("the system's random source failed"))?;
+    let secret =
+        sign::new_secret().map_err(|_| ApiError::internal("the system's random source failed"))?;
     let now = time::OffsetDateTime::now_utc();
     let expires = clock::format(now + state.deliverer.settings.secret_overlap);
-    let auth = Auth::Signature { secret: secret.clone() };
-    if !db::webhooks::rotate_secret(&state.db, &id, &auth, &old, &expires, &clock::format(now), &actor).await? {
+    let auth = Auth::Signature {
+        secret: secret.clone(),
+    };
+    if !db::webhooks::rotate_secret(
+        &state.db,
+        &id,
+        &auth,
+        &old,
+        &expires,
+        &clock::format(now),
+        &actor,
+    )
+    .await?
+    {
         return Err(super::webhooks::not_found(&id));
     }
     let webhook = live(&state, &id).await?;
-    Ok(Json(SecretRotation { secret, previous_secret_expires_at: expires, webhook: masked(webhook) }))
+    Ok(Json(SecretRotation {
+        secret,
+        previous_secret_expires_at: expires,
+        webhook: masked(webhook),
+    }))
 }
 
 /// The VALIDATE call for a webhook just created, recorded as a delivery with its one attempt.
@@ -116,14 +151,20 @@ pub(crate) async fn validate(state: &AppState, webhook: &Webhook) -> Result<Send
     let id = uuid::Uuid::now_v7().to_string();
     let message_id = db::deliveries::message_id_of(&id);
     let started_at = clock::now();
-    let report = state.deliverer.send_now(&webhook.to_input(), None, Message::Validate, &message_id).await;
+    let report = state
+        .deliverer
+        .send_now(&webhook.to_input(), None, Message::Validate, &message_id)
+        .await;
     db::deliveries::insert_validation(&state.db, &id, &webhook.id, &started_at, &report).await?;
     Ok(report)
 }
 
 async fn send_sample(state: &AppState, w: &WebhookIn, previous: Option<&str>) -> SendReport {
     let event = [sample_event(w)];
-    state.deliverer.send_now(w, previous, Message::Events(&event), &sample_message_id()).await
+    state
+        .deliverer
+        .send_now(w, previous, Message::Events(&event), &sample_message_id())
+        .await
 }
 
 /// Tests are not deliveries: each gets a fresh message id so receivers never drop one as a repeat.

@@ -13,8 +13,8 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use webhook_api::validate::validate_webhook_en;
 use webhook_api::{
-    API_PREFIX, Auth, CreatedWebhook, ErrorBody, FailureDetails, Page, Webhook, WebhookIn, WebhookQuery,
-    WebhookStat, WebhookStatus, is_masked,
+    API_PREFIX, Auth, CreatedWebhook, ErrorBody, FailureDetails, Page, Webhook, WebhookIn,
+    WebhookQuery, WebhookStat, WebhookStatus, is_masked,
 };
 
 /// List webhooks: search, filter, sort and paginate.
@@ -342,8 +342,12 @@ fn compose(input: WebhookIn, meta: Bookkeeping) -> Webhook {
 
 /// What a client may see of a webhook.
 pub(crate) fn masked(w: Webhook) -> Webhook {
+    // An overlap that has ended is history, not state.
+    let now = clock::now();
+    let previous_secret_expires_at = w.previous_secret_expires_at.filter(|t| *t > now);
     Webhook {
         auth: w.auth.masked(),
+        previous_secret_expires_at,
         ..w
     }
 }

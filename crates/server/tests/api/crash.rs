@@ -121,7 +121,10 @@ async fn kill_9_while_delivering_loses_nothing() {
             "{event} came with several message ids: {ids:?}"
         );
     }
-    eprintln!("delivered before the kill: {before_restart}, requests in all: {}", receiver.received().len());
+    eprintln!(
+        "delivered before the kill: {before_restart}, requests in all: {}",
+        receiver.received().len()
+    );
     let distinct: BTreeSet<_> = ids_by_event.values().flatten().collect();
     assert_eq!(distinct.len(), EVENTS, "one message id per delivery");
 }

@@ -40,6 +40,16 @@ async fn openapi_describes_every_route() {
         ("/api/v1/webhooks/{id}/disable", "post"),
         ("/api/v1/event-types", "get"),
         ("/api/v1/openapi.json", "get"),
+        ("/api/v1/webhooks/test", "post"),
+        ("/api/v1/webhooks/preview", "post"),
+        ("/api/v1/webhooks/{id}/test", "post"),
+        ("/api/v1/webhooks/{id}/send", "post"),
+        ("/api/v1/webhooks/{id}/rotate-secret", "post"),
+        ("/api/v1/webhooks/{id}/deliveries", "get"),
+        ("/api/v1/webhooks/{id}/recover", "post"),
+        ("/api/v1/webhooks/{id}/stats", "get"),
+        ("/api/v1/deliveries/{id}/redeliver", "post"),
+        ("/api/v1/events", "post"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
@@ -47,7 +57,20 @@ async fn openapi_describes_every_route() {
         );
     }
     let schemas = doc["components"]["schemas"].as_object().unwrap();
-    for schema in ["Webhook", "WebhookIn", "ErrorBody", "WebhookStat", "Auth"] {
+    for schema in [
+        "Webhook",
+        "WebhookIn",
+        "ErrorBody",
+        "WebhookStat",
+        "Auth",
+        "SendReport",
+        "DeliveryErrorKind",
+        "Delivery",
+        "EventIn",
+        "CreatedWebhook",
+        "SecretRotation",
+        "DeliveryStats",
+    ] {
         assert!(schemas.contains_key(schema), "{schema}");
     }
 }
