@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod error;
 pub mod event;
 pub mod format;
+pub mod query;
 pub mod validate;
 pub mod webhook;
 
@@ -15,6 +16,7 @@ pub use delivery::*;
 pub use error::{ErrorBody, ErrorDetail, FieldErrors};
 pub use event::*;
 pub use format::{DEFAULT_MSG_KEY, PayloadFormat};
+pub use query::*;
 pub use validate::{FieldError, Lang};
 pub use webhook::*;
 

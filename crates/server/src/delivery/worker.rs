@@ -106,7 +106,7 @@ async fn deliver(db: &SqlitePool, deliverer: &Deliverer, d: &Claimed) -> Result<
         DeliveryKind::Event => Message::Events(&events),
         DeliveryKind::Validate => Message::Validate,
     };
-    let previous = db::webhooks::previous_secret(db, &webhook.id, &started_at).await?;
+    let previous = db::webhook_state::previous_secret(db, &webhook.id, &started_at).await?;
     let report = deliverer
         .send_now(
             &webhook.to_input(),
@@ -153,7 +153,7 @@ async fn deliver(db: &SqlitePool, deliverer: &Deliverer, d: &Claimed) -> Result<
     tracing::info!(delivery = %d.id, webhook = %webhook.id, status = status.as_str(), duration_ms = report.duration_ms, "attempt");
     if d.kind == DeliveryKind::Event {
         let details = health_details(webhook.failure_details, &report, &clock::format(now), next);
-        db::webhooks::set_health(db, &webhook.id, health, &details).await?;
+        db::webhook_state::set_health(db, &webhook.id, health, &details).await?;
     }
     Ok(())
 }

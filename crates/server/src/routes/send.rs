@@ -125,7 +125,7 @@ pub async fn rotate_secret(
     let auth = Auth::Signature {
         secret: secret.clone(),
     };
-    if !db::webhooks::rotate_secret(
+    if !db::webhook_state::rotate_secret(
         &state.db,
         &id,
         &auth,
@@ -173,7 +173,7 @@ fn sample_message_id() -> String {
 }
 
 async fn previous_secret(state: &AppState, id: &str) -> Result<Option<String>, ApiError> {
-    Ok(db::webhooks::previous_secret(&state.db, id, &clock::now()).await?)
+    Ok(db::webhook_state::previous_secret(&state.db, id, &clock::now()).await?)
 }
 
 /// The routes of this resource, relative to `/api/v1`.

@@ -1,0 +1,238 @@
+//! Lists: the page shape every list answers with, and the webhook list's query (search, filters,
+//! sort, pagination) and counts.
+
+use crate::{WebhookStatus, WebhookType};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A page of results: `{"results": [...], "total_count": N}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub results: Vec<T>,
+    pub total_count: u64,
+}
+
+/// Orders the list can be sorted in; a leading `-` in the query means descending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortField {
+    Name,
+    Type,
+    Status,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl SortField {
+    pub const ALL: [Self; 5] = [
+        Self::Name,
+        Self::Type,
+        Self::Status,
+        Self::CreatedAt,
+        Self::UpdatedAt,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::Status => "status",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+}
+
+/// `?sort=` parsed: a field and a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub field: SortField,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    /// Newest first.
+    fn default() -> Self {
+        Self {
+            field: SortField::CreatedAt,
+            descending: true,
+        }
+    }
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Option<Self> {
+        let (descending, name) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        let field = SortField::ALL.into_iter().find(|f| f.as_str() == name)?;
+        Some(Self { field, descending })
+    }
+
+    pub fn to_query(self) -> String {
+        format!(
+            "{}{}",
+            if self.descending { "-" } else { "" },
+            self.field.as_str()
+        )
+    }
+}
+
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// The list query `?search=&type=&enabled=&status=&event_type=&sort=&page=&page_size=`, parsed and
+/// checked. Both sides build it from the same strings: the server from the request, the console
+/// from its URL, so a shared link shows the same view.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WebhookQuery {
+    /// Matches name, URL and description, case-insensitively.
+    pub search: Option<String>,
+    pub kind: Option<WebhookType>,
+    pub enabled: Option<bool>,
+    pub status: Option<WebhookStatus>,
+    pub event_type: Option<String>,
+    pub sort: Sort,
+    /// From 1.
+    pub page: u32,
+    /// 1–100, default 20.
+    pub page_size: u32,
+}
+
+impl WebhookQuery {
+    /// Parses query pairs; unknown keys are ignored, bad values are field errors.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, crate::FieldErrors> {
+        let mut q = Self {
+            page: 1,
+            page_size: DEFAULT_PAGE_SIZE,
+            ..Self::default()
+        };
+        let mut errors = crate::FieldErrors::new();
+        for (key, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            let mut bad = |msg: String| {
+                errors.insert(key.to_string(), msg);
+            };
+            match key {
+                "search" => q.search = Some(value.chars().take(200).collect()),
+                "type" => match WebhookType::parse(value) {
+                    Some(t) => q.kind = Some(t),
+                    None => bad("must be one of: events, alarms".into()),
+                },
+                "enabled" => match value {
+                    "true" => q.enabled = Some(true),
+                    "false" => q.enabled = Some(false),
+                    _ => bad("must be true or false".into()),
+                },
+                "status" => match WebhookStatus::parse(value) {
+                    Some(s) => q.status = Some(s),
+                    None => bad(format!(
+                        "must be one of: {}",
+                        WebhookStatus::ALL.map(|s| s.as_str()).join(", ")
+                    )),
+                },
+                "event_type" => match crate::catalog::find(value) {
+                    Some(e) => q.event_type = Some(e.0.to_string()),
+                    None => bad(format!("unknown event type '{value}'")),
+                },
+                "sort" => match Sort::parse(value) {
+                    Some(s) => q.sort = s,
+                    None => bad(format!(
+                        "must be one of: {} (prefix - for descending)",
+                        SortField::ALL.map(|s| s.as_str()).join(", ")
+                    )),
+                },
+                "page" => match value.parse::<u32>() {
+                    Ok(p) if p >= 1 => q.page = p,
+                    _ => bad("must be a whole number from 1".into()),
+                },
+                "page_size" => match value.parse::<u32>() {
+                    Ok(p) if (1..=MAX_PAGE_SIZE).contains(&p) => q.page_size = p,
+                    _ => bad(format!("must be a whole number from 1 to {MAX_PAGE_SIZE}")),
+                },
+                _ => {}
+            }
+        }
+        if errors.is_empty() {
+            Ok(q)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The non-default parts as query pairs, in a stable order.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(s) = &self.search {
+            out.push(("search", s.clone()));
+        }
+        if let Some(t) = self.kind {
+            out.push(("type", t.as_str().into()));
+        }
+        if let Some(e) = self.enabled {
+            out.push(("enabled", e.to_string()));
+        }
+        if let Some(s) = self.status {
+            out.push(("status", s.as_str().into()));
+        }
+        if let Some(e) = &self.event_type {
+            out.push(("event_type", e.clone()));
+        }
+        if self.sort != Sort::default() {
+            out.push(("sort", self.sort.to_query()));
+        }
+        if self.page > 1 {
+            out.push(("page", self.page.to_string()));
+        }
+        if self.page_size != DEFAULT_PAGE_SIZE {
+            out.push(("page_size", self.page_size.to_string()));
+        }
+        out
+    }
+}
+
+/// `GET /webhooks/stat`: counts of the webhooks that are not deleted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookStat {
+    pub total: u64,
+    /// `events` / `alarms` → count.
+    pub by_type: BTreeMap<String, u64>,
+    /// `enabled` / `disabled` → count.
+    pub by_enabled: BTreeMap<String, u64>,
+    /// Status (`active`, `awaitingRetry`, …) → count; every status is present.
+    pub by_status: BTreeMap<String, u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_round_trips_and_rejects_bad_values() {
+        let q = WebhookQuery::from_pairs([
+            ("search", "ops"),
+            ("type", "alarms"),
+            ("enabled", "false"),
+            ("sort", "-name"),
+            ("page", "3"),
+        ])
+        .unwrap();
+        let pairs = q.to_pairs();
+        let again = WebhookQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
+        assert_eq!(q, again);
+        let err =
+            WebhookQuery::from_pairs([("page", "0"), ("status", "weird"), ("page_size", "1000")])
+                .unwrap_err();
+        assert_eq!(
+            err.keys().collect::<Vec<_>>(),
+            ["page", "page_size", "status"]
+        );
+    }
+}
