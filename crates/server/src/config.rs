@@ -41,6 +41,11 @@ pub struct Config {
     )]
     pub allow_targets: Vec<IpNet>,
 
+    /// Deliver only to the `--allow-target` ranges, public addresses included: for closed
+    /// networks, and for test runs that must not reach the internet.
+    #[arg(long, env = "WEBHOOK_ONLY_ALLOWED_TARGETS")]
+    pub only_allowed_targets: bool,
+
     /// Delays between the tries of a delivery (each ±20 % jitter): `250ms`, `5s`, `1m`, `2h`, `1d`,
     /// comma-separated. Its length is the number of retries; empty means none.
     #[arg(long, env = "WEBHOOK_RETRY_SCHEDULE", default_value = DEFAULT_SCHEDULE)]
@@ -60,6 +65,7 @@ impl Config {
         DeliverySettings {
             policy: TargetPolicy {
                 allow: self.allow_targets.clone(),
+                only_allowed: self.only_allowed_targets,
             },
             retry_schedule: self.retry_schedule.clone(),
             secret_overlap: self.secret_overlap,
@@ -77,6 +83,7 @@ impl Default for Config {
             database_url: DEFAULT_DATABASE_URL.into(),
             dist: DEFAULT_DIST.into(),
             allow_targets: Vec::new(),
+            only_allowed_targets: false,
             retry_schedule: delivery.retry_schedule,
             secret_overlap: delivery.secret_overlap,
             delivery_concurrency: delivery.concurrency,

@@ -13,6 +13,9 @@ use std::sync::Arc;
 pub struct TargetPolicy {
     /// Ranges of otherwise refused (private, loopback) addresses that are allowed.
     pub allow: Vec<IpNet>,
+    /// Public addresses too must be in `allow` (for closed networks, and for tests that must
+    /// not reach the internet).
+    pub only_allowed: bool,
 }
 
 /// Why an address is refused; its Display is the message the user sees.
@@ -25,6 +28,11 @@ pub enum Refusal {
          (WEBHOOK_ALLOW_TARGETS) if this server should deliver there"
     )]
     NotAllowed(IpAddr),
+    #[error(
+        "{0} is not in a range allowed by --allow-target, and this server delivers only to those \
+         (--only-allowed-targets)"
+    )]
+    NotListed(IpAddr),
 }
 
 /// A host name every address of which was refused.
@@ -53,10 +61,15 @@ impl TargetPolicy {
         if is_never(ip) {
             return Err(Refusal::Never(ip));
         }
-        if is_restricted(ip) && !self.allow.iter().any(|net| net.contains(&ip)) {
-            return Err(Refusal::NotAllowed(ip));
+        if self.allow.iter().any(|net| net.contains(&ip)) {
+            Ok(())
+        } else if is_restricted(ip) {
+            Err(Refusal::NotAllowed(ip))
+        } else if self.only_allowed {
+            Err(Refusal::NotListed(ip))
+        } else {
+            Ok(())
         }
-        Ok(())
     }
 }
 
@@ -139,6 +152,7 @@ mod tests {
     fn metadata_and_link_local_are_never_allowed() {
         let policy = TargetPolicy {
             allow: vec!["0.0.0.0/0".parse().unwrap(), "::/0".parse().unwrap()],
+            only_allowed: false,
         };
         for never in [
             "169.254.169.254",
@@ -176,8 +190,18 @@ mod tests {
         assert_eq!(closed.check(ip("2606:2800:220:1::1")), Ok(()));
         let open = TargetPolicy {
             allow: vec!["127.0.0.0/8".parse().unwrap()],
+            only_allowed: false,
         };
         assert_eq!(open.check(ip("127.0.0.1")), Ok(()));
         assert!(open.check(ip("10.0.0.1")).is_err());
+        let closed_network = TargetPolicy {
+            only_allowed: true,
+            ..open
+        };
+        assert_eq!(closed_network.check(ip("127.0.0.1")), Ok(()));
+        assert_eq!(
+            closed_network.check(ip("93.184.216.34")),
+            Err(Refusal::NotListed(ip("93.184.216.34")))
+        );
     }
 }

@@ -27,6 +27,7 @@ fn start(db: &Path) -> Server {
         .env("WEBHOOK_DATABASE_URL", format!("sqlite://{}", db.display()))
         .env("WEBHOOK_DIST", db.with_file_name("dist"))
         .env("WEBHOOK_ALLOW_TARGETS", "127.0.0.0/8")
+        .env("WEBHOOK_ONLY_ALLOWED_TARGETS", "true")
         .env("WEBHOOK_RETRY_SCHEDULE", "100ms,100ms,100ms")
         .env("WEBHOOK_DELIVERY_CONCURRENCY", "16")
         .env("RUST_LOG", "warn")

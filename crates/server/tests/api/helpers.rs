@@ -29,14 +29,16 @@ pub async fn spawn_app_in(dir: Arc<TempDir>) -> TestApp {
 }
 
 /// A server on a fresh database with its configuration changed by `tweak`. Tests deliver to
-/// receivers on loopback, so the test configuration allows 127.0.0.0/8, and retries come quickly
-/// (100 ms, then 200 ms).
+/// receivers on loopback and nowhere else, so the test configuration allows 127.0.0.0/8 only
+/// (a webhook at hooks.example.com is refused, not sent), and retries come quickly (100 ms, then
+/// 200 ms).
 pub async fn spawn_app_with(dir: Arc<TempDir>, tweak: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config {
         listen: "127.0.0.1:0".into(),
         database_url: database_url(&dir),
         dist: dir.path().join("dist"),
         allow_targets: vec!["127.0.0.0/8".parse().unwrap()],
+        only_allowed_targets: true,
         retry_schedule: "100ms,200ms".parse().unwrap(),
         ..Config::default()
     };

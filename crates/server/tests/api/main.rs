@@ -9,6 +9,7 @@ mod events;
 mod helpers;
 mod list;
 mod modify;
+mod payload;
 mod receiver;
 mod send;
 mod server;

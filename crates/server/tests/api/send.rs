@@ -107,6 +107,11 @@ async fn every_failure_has_its_kind() {
             "http://169.254.169.254/latest/meta-data".to_string(),
             DeliveryErrorKind::RefusedByPolicy,
         ),
+        // Public, but the tests' server delivers only to loopback (--only-allowed-targets).
+        (
+            "http://93.184.216.34/".to_string(),
+            DeliveryErrorKind::RefusedByPolicy,
+        ),
     ];
     for (url, kind) in cases {
         let mut body = body_for(&url);
