@@ -168,3 +168,42 @@ async fn disabled_and_unsubscribed_webhooks_get_no_deliveries() {
     let missing = app.get("/api/v1/webhooks/nope/deliveries").await;
     expect_error(missing, StatusCode::NOT_FOUND, "not_found").await;
 }
+
+#[tokio::test]
+async fn a_secret_replaced_by_modify_stops_signing_at_once() {
+    let app = spawn_app().await;
+    let receiver = Receiver::start().await;
+    let mut body = webhook_body("signed");
+    body["url"] = json!(receiver.url("/ok"));
+    body["auth"] = json!({"type": "signature", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"});
+    body["enabled"] = json!(false);
+    let created = app.create(&body).await;
+    let rotated = app
+        .post(&format!("/api/v1/webhooks/{}/rotate-secret", created.id))
+        .await;
+    assert_eq!(rotated.status(), StatusCode::OK);
+    let rotated: webhook_api::SecretRotation = rotated.json().await.unwrap();
+    let mut input = serde_json::to_value(rotated.webhook.to_input()).unwrap();
+    input["auth"] = json!({"type": "signature", "secret": "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="});
+
+    let modified: Webhook = app
+        .put_json(&format!("/api/v1/webhooks/{}", created.id), &input)
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(modified.previous_secret_expires_at, None);
+    let report: SendReport = app
+        .post(&format!("/api/v1/webhooks/{}/send", created.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        report.request.headers["webhook-signature"]
+            .split(' ')
+            .count(),
+        1
+    );
+}
