@@ -60,8 +60,7 @@ pub async fn post_events(
 fn parse(body: Value) -> Result<Vec<EventIn>, ApiError> {
     let (items, prefixed) = match body {
         Value::Object(mut map) if map.contains_key("events") => match map.remove("events") {
-            Some(Value::Array(items)) if !map.is_empty() => {
-                let _ = items;
+            Some(_) if !map.is_empty() => {
                 return Err(field(
                     "events",
                     "Send either one event or {\"events\": [...]}, nothing beside the list.",
