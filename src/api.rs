@@ -5,7 +5,8 @@ use crate::i18n::{Lang, T};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use webhook_api::{
-    API_PREFIX, ErrorBody, FieldErrors, Page, Webhook, WebhookIn, WebhookQuery, WebhookStat,
+    API_PREFIX, CreatedValidation, CreatedWebhook, Delivery, DeliveryQuery, DeliveryStats, ErrorBody, FieldErrors, Page, RecoverIn,
+    RecoverOut, SendReport, SentRequest, Webhook, WebhookIn, WebhookQuery, WebhookStat,
 };
 
 /// Why a call failed, as the user needs to hear it.
@@ -67,7 +68,7 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
         .join("&")
 }
 
-async fn send(req: std::result::Result<Request, gloo_net::Error>) -> Result<Response> {
+async fn fetch(req: std::result::Result<Request, gloo_net::Error>) -> Result<Response> {
     let resp = req
         .map_err(|_| ClientError::Network)?
         .send()
@@ -93,11 +94,11 @@ async fn decode<V: DeserializeOwned>(resp: Response) -> Result<V> {
 }
 
 async fn get<V: DeserializeOwned>(path: &str) -> Result<V> {
-    decode(send(RequestBuilder::new(&url(path)).build()).await?).await
+    decode(fetch(RequestBuilder::new(&url(path)).build()).await?).await
 }
 
 async fn post<V: DeserializeOwned>(path: &str, body: &impl serde::Serialize) -> Result<V> {
-    decode(send(Request::post(&url(path)).json(body)).await?).await
+    decode(fetch(Request::post(&url(path)).json(body)).await?).await
 }
 
 pub async fn list_webhooks(q: &WebhookQuery) -> Result<Page<Webhook>> {
@@ -112,12 +113,19 @@ pub async fn get_webhook(id: &str) -> Result<Webhook> {
     get(&format!("/webhooks/{}", encode(id))).await
 }
 
-pub async fn create_webhook(body: &WebhookIn) -> Result<Webhook> {
-    post("/webhooks", body).await
+/// Creates a webhook; the answer carries the VALIDATE exchange with its receiver.
+pub async fn create_webhook(body: &WebhookIn) -> Result<CreatedWebhook> {
+    let resp = fetch(Request::post(&url("/webhooks")).json(body)).await?;
+    let status = resp.status();
+    let bad = move || ClientError::Unexpected { status };
+    let text = resp.text().await.map_err(|_| bad())?;
+    let webhook = serde_json::from_str(&text).map_err(|_| bad())?;
+    let CreatedValidation { validation } = serde_json::from_str(&text).map_err(|_| bad())?;
+    Ok(CreatedWebhook { webhook, validation })
 }
 
 pub async fn update_webhook(id: &str, body: &WebhookIn) -> Result<Webhook> {
-    decode(send(Request::put(&url(&format!("/webhooks/{}", encode(id)))).json(body)).await?).await
+    decode(fetch(Request::put(&url(&format!("/webhooks/{}", encode(id)))).json(body)).await?).await
 }
 
 /// Enables (`true`) or disables (`false`) a webhook.
@@ -127,7 +135,43 @@ pub async fn set_enabled(id: &str, enabled: bool) -> Result<Webhook> {
 }
 
 pub async fn delete_webhook(id: &str) -> Result<()> {
-    send(Request::delete(&url(&format!("/webhooks/{}", encode(id)))).build())
+    fetch(Request::delete(&url(&format!("/webhooks/{}", encode(id)))).build())
         .await
         .map(drop)
+}
+
+/// Send Test: the form's body (unsaved; `id` given on the modify form, whose masked secrets stand
+/// for the stored ones) sent to the receiver through the real delivery path.
+pub async fn send_test(id: Option<&str>, body: &WebhookIn) -> Result<SendReport> {
+    match id {
+        None => post("/webhooks/test", body).await,
+        Some(id) => post(&format!("/webhooks/{}/test", encode(id)), body).await,
+    }
+}
+
+/// Send: a sample event to a saved webhook, now.
+pub async fn send(id: &str) -> Result<SendReport> {
+    post(&format!("/webhooks/{}/send", encode(id)), &()).await
+}
+
+/// Exactly the request a sample event would make, without sending it.
+pub async fn preview(body: &WebhookIn) -> Result<SentRequest> {
+    post("/webhooks/preview", body).await
+}
+
+pub async fn list_deliveries(id: &str, q: &DeliveryQuery) -> Result<Page<Delivery>> {
+    get(&format!("/webhooks/{}/deliveries?{}", encode(id), query_string(&q.to_pairs()))).await
+}
+
+pub async fn delivery_stats(id: &str) -> Result<DeliveryStats> {
+    get(&format!("/webhooks/{}/stats", encode(id))).await
+}
+
+pub async fn redeliver(delivery_id: &str) -> Result<Delivery> {
+    post(&format!("/deliveries/{}/redeliver", encode(delivery_id)), &()).await
+}
+
+/// Redelivers every failed delivery since `since` (RFC 3339); answers how many.
+pub async fn recover(id: &str, since: String) -> Result<RecoverOut> {
+    post(&format!("/webhooks/{}/recover", encode(id)), &RecoverIn { since }).await
 }

@@ -1,8 +1,8 @@
 //! The app shell: providers, the router, and the layout (sidebar, top bar, content, toasts).
 
 use crate::components::{ToastRegion, Toasts};
-use crate::i18n::{I18n, Lang, T};
-use crate::pages::{NotFound, WebhookEdit, WebhookList, WebhookNew};
+use crate::i18n::{tr, I18n, Lang, T};
+use crate::pages::{NotFound, WebhookDetail, WebhookEdit, WebhookList, WebhookNew};
 use crate::theme::{Theme, ThemeState};
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
@@ -25,6 +25,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/") view=|| view! { <Redirect path="/webhooks" /> } />
                             <Route path=path!("/webhooks") view=WebhookList />
                             <Route path=path!("/webhooks/new") view=WebhookNew />
+                            <Route path=path!("/webhooks/:id") view=WebhookDetail />
                             <Route path=path!("/webhooks/:id/edit") view=WebhookEdit />
                         </Routes>
                     </main>
@@ -37,16 +38,15 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Sidebar() -> impl IntoView {
-    let i18n = I18n::expect();
     view! {
         <aside class="sidebar">
             <div class="brand">
                 <span class="brand-mark" aria-hidden="true">"⚡"</span>
-                {move || i18n.t(T::AppName)}
+                {tr(T::AppName)}
             </div>
-            <nav aria-label=move || i18n.t(T::Navigation)>
-                <div class="nav-group">{move || i18n.t(T::Notification)}</div>
-                <A href="/webhooks" attr:class="nav-link">{move || i18n.t(T::WebHook)}</A>
+            <nav aria-label=tr(T::Navigation)>
+                <div class="nav-group">{tr(T::Notification)}</div>
+                <A href="/webhooks" attr:class="nav-link">{tr(T::WebHook)}</A>
             </nav>
         </aside>
     }
@@ -64,14 +64,16 @@ fn TopBar() -> impl IntoView {
             Some(T::AddWebhook)
         } else if path.starts_with("/webhooks/") && path.ends_with("/edit") {
             Some(T::ModifyWebhook)
+        } else if path.starts_with("/webhooks/") {
+            Some(T::Details)
         } else {
             None
         }
     };
     view! {
         <header class="topbar">
-            <nav class="breadcrumbs" aria-label=move || i18n.t(T::Breadcrumbs)>
-                <span>{move || i18n.t(T::Notification)}</span>
+            <nav class="breadcrumbs" aria-label=tr(T::Breadcrumbs)>
+                <span>{tr(T::Notification)}</span>
                 <span class="crumb-sep" aria-hidden="true">"/"</span>
                 {move || match page() {
                     None => view! { <span aria-current="page">{i18n.t(T::WebHook)}</span> }.into_any(),
@@ -83,7 +85,7 @@ fn TopBar() -> impl IntoView {
                 }}
             </nav>
             <div class="topbar-tools">
-                <label for="lang-switch" class="visually-hidden">{move || i18n.t(T::Language)}</label>
+                <label for="lang-switch" class="visually-hidden">{tr(T::Language)}</label>
                 <select
                     id="lang-switch"
                     class="input input-compact"
@@ -99,7 +101,7 @@ fn TopBar() -> impl IntoView {
                     on:click=move |_| theme.toggle()
                 >
                     {move || if theme.theme.get() == Theme::Dark { "☾ " } else { "☀ " }}
-                    {move || i18n.t(T::ThemeDark)}
+                    {tr(T::ThemeDark)}
                 </button>
             </div>
         </header>

@@ -118,6 +118,77 @@ texts! {
     ErrorNetwork => "The server cannot be reached. Check your connection and retry.", "无法连接服务器，请检查网络后重试。";
     ErrorUnexpected => "The server sent an unexpected answer.", "服务器返回了无法识别的应答。";
     Close => "Close", "关闭";
+    SendTest => "Send Test", "发送测试";
+    Send => "Send", "发送";
+    Sending => "Sending…", "发送中…";
+    TestReport => "Test report", "测试报告";
+    Request => "Request", "请求";
+    Response => "Response", "响应";
+    Body => "Body", "正文";
+    HeadersTitle => "Headers", "请求头";
+    NoResponse => "No response was received.", "未收到响应。";
+    Truncated => "The body is longer; only its beginning is shown.", "正文较长，仅显示开头部分。";
+    CopyCurl => "Copy as curl", "复制为 curl";
+    CopiedCurl => "The request was copied as a curl command (secrets stay masked).", "已复制为 curl 命令（密钥仍为掩码）。";
+    Delivered => "Delivered", "送达";
+    NotDelivered => "Not delivered", "未送达";
+    DurationMs => "{ms} ms", "{ms} 毫秒";
+    ErrDns => "DNS lookup failed", "DNS 解析失败";
+    ErrConnect => "Could not connect", "无法连接";
+    ErrTls => "TLS handshake failed", "TLS 握手失败";
+    ErrTimeout => "Timed out", "超时";
+    ErrPolicy => "Refused by the target policy", "被目标地址策略拒绝";
+    ErrInvalid => "Invalid response", "无效响应";
+    ErrStatus => "Error status from the receiver", "接收方返回错误状态";
+    ErrReceiver => "The receiver reported an error", "接收方报告了错误";
+    ValidateOk => "The receiver accepted the validation message.", "接收方已接受验证消息。";
+    ValidateFailed => "The validation message was not delivered: {reason}. The webhook was saved anyway.", "验证消息未送达：{reason}。WebHook 已保存。";
+    PayloadFormat => "Payload format", "消息格式";
+    FormatGeneric => "Generic JSON", "通用 JSON";
+    FormatTeams => "Microsoft Teams", "Microsoft Teams";
+    FormatDingtalk => "DingTalk", "钉钉";
+    FormatFeishu => "Feishu / Lark", "飞书";
+    FormatWecom => "WeCom", "企业微信";
+    UseTemplate => "Message text from template", "使用消息模板";
+    MsgKey => "Message key", "消息字段名";
+    ExtraBody => "Extra body fields (JSON object)", "附加正文字段（JSON 对象）";
+    BodyNotObject => "Must be a JSON object, e.g. {\"team\": \"ops\"}.", "必须是 JSON 对象，例如 {\"team\": \"ops\"}。";
+    Preview => "Preview", "预览";
+    PreviewHint => "Exactly what the receiver will get for a sample event, in this format and language.", "示例事件在当前格式和语言下发送给接收方的确切内容。";
+    Details => "Details", "详情";
+    Configuration => "Configuration", "配置";
+    FailureDetails => "Failure details", "失败详情";
+    LastSuccessfulAt => "Last successful delivery", "最近成功投递";
+    LastFailedAt => "Last failed delivery", "最近失败投递";
+    LastFailedStatus => "Last failed status code", "最近失败状态码";
+    LastFailedReason => "Last failure reason", "最近失败原因";
+    NextAttempt => "Next attempt", "下次重试";
+    Version => "Version", "版本";
+    UpdatedAt => "Modified", "修改时间";
+    UpdatedBy => "Modified by", "修改人";
+    CreatedAt => "Created", "创建时间";
+    Deliveries => "Deliveries", "投递记录";
+    NoDeliveries => "No deliveries yet. Events of the selected types, Send and the validation message appear here.", "还没有投递记录。所选类型的事件、发送和验证消息会显示在这里。";
+    Attempts => "Attempts", "尝试";
+    AttemptN => "Attempt {n}", "第 {n} 次尝试";
+    ShowAttempts => "Show attempts", "查看尝试";
+    HideAttempts => "Hide attempts", "收起尝试";
+    Redeliver => "Redeliver", "重新投递";
+    Redelivered => "Delivery queued again with the same message id.", "已用相同的消息 ID 重新排队投递。";
+    Recover => "Recover", "恢复投递";
+    RecoverSince => "Redeliver every failed delivery since", "重新投递此时间之后的所有失败投递";
+    Recovered => "{n} failed deliveries queued again.", "已重新排队 {n} 个失败投递。";
+    Refresh => "Refresh", "刷新";
+    DeliveryPending => "Pending", "等待中";
+    DeliveryRetrying => "Retrying", "重试中";
+    DeliverySucceeded => "Succeeded", "成功";
+    DeliveryFailed => "Failed", "失败";
+    KindEvent => "Event", "事件";
+    KindValidate => "Validation", "验证";
+    SuccessRate => "Success rate, last 24 hours", "近 24 小时成功率";
+    SuccessSummary => "{rate} of {total} deliveries succeeded in the last 24 hours.", "近 24 小时 {total} 次投递中 {rate} 成功。";
+    NoTraffic => "No deliveries in the last 24 hours.", "近 24 小时没有投递。";
+    MessageId => "Message id", "消息 ID";
     MoreEventTypes => "+{n} more", "另有 {n} 项";
 }
 
@@ -163,6 +234,14 @@ impl I18n {
     pub fn fmt(self, key: T, args: &[(&str, &str)]) -> String {
         fill(self.t(key), args)
     }
+}
+
+/// The text of `key`, following the current language. Every text of the views goes through this
+/// one closure type, so the code that renders and updates a text exists once in the wasm instead
+/// of once per text.
+pub fn tr(key: T) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = I18n::expect();
+    move || i18n.t(key)
 }
 
 pub fn lang_code(lang: Lang) -> &'static str {

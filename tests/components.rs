@@ -88,10 +88,10 @@ async fn confirm_dialog_opens_modal_and_reports_the_choice() {
         view! {
             <ConfirmDialog
                 open=open
-                title="Delete this webhook?".to_string()
+                title="Delete this webhook?"
                 message="This action cannot be undone.".to_string()
-                confirm_label="Delete".to_string()
-                cancel_label="Cancel".to_string()
+                confirm_label="Delete"
+                cancel_label="Cancel"
                 danger=true
                 on_confirm=move || confirmed.update(|n| *n += 1)
                 on_cancel=move || { cancelled.update(|n| *n += 1); open.set(false) }

@@ -12,16 +12,16 @@ pub fn ConfirmDialog(
     open: Signal<bool>,
     /// The question, also the dialog's accessible name.
     #[prop(into)]
-    title: Signal<String>,
+    title: Signal<&'static str>,
     /// What will happen, in a sentence or two.
     #[prop(into)]
     message: Signal<String>,
     /// The label of the button that goes ahead.
     #[prop(into)]
-    confirm_label: Signal<String>,
+    confirm_label: Signal<&'static str>,
     /// The label of the button that backs out.
     #[prop(into)]
-    cancel_label: Signal<String>,
+    cancel_label: Signal<&'static str>,
     /// Styles the confirm button as destructive and puts the initial focus on cancel.
     #[prop(optional)]
     danger: bool,

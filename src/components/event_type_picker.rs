@@ -1,6 +1,6 @@
 //! A multi-select of catalog event types, grouped by category, as a group of checkboxes.
 
-use crate::i18n::{I18n, Lang, T};
+use crate::i18n::{tr, I18n, Lang, T};
 use leptos::prelude::*;
 use webhook_api::{EVENT_TYPES, EventCategory};
 
@@ -70,7 +70,7 @@ pub fn EventTypePicker(
             aria-invalid=move || invalid.get().to_string()
             aria-describedby=crate::components::field::error_id(id)
         >
-            <legend class="field-label required">{move || i18n.t(T::EventType)}</legend>
+            <legend class="field-label required">{tr(T::EventType)}</legend>
             <p class="picker-count" aria-live="polite">
                 {move || i18n.fmt(T::SelectedCount, &[("n", &selected.with(Vec::len).to_string())])}
             </p>

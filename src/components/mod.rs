@@ -2,14 +2,19 @@
 
 pub mod confirm_dialog;
 pub mod event_type_picker;
+pub mod exchange;
 pub mod field;
 pub mod pagination;
+pub mod report_dialog;
 pub mod status_badge;
+pub mod success_chart;
 pub mod toast;
 
 pub use confirm_dialog::ConfirmDialog;
 pub use event_type_picker::EventTypePicker;
 pub use field::Field;
 pub use pagination::Pagination;
+pub use report_dialog::ReportDialog;
 pub use status_badge::StatusBadge;
+pub use success_chart::SuccessChart;
 pub use toast::{ToastRegion, Toasts};

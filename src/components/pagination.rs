@@ -1,6 +1,6 @@
 //! Page links for a server-side paginated list: range text, previous/next and page numbers.
 
-use crate::i18n::{I18n, T};
+use crate::i18n::{tr, I18n, T};
 use leptos::prelude::*;
 
 /// The page numbers to show around `page` of `pages`, with `None` for a gap.
@@ -65,7 +65,7 @@ pub fn Pagination(
         }
     };
     view! {
-        <nav class="pagination" aria-label=move || i18n.t(T::Pagination)>
+        <nav class="pagination" aria-label=tr(T::Pagination)>
             <span class="pagination-range">{range}</span>
             <div class="pagination-links">
                 {move || link(page.get().saturating_sub(1), i18n.t(T::Previous).into(), "prev")}

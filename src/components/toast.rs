@@ -1,6 +1,6 @@
 //! Toasts: short result messages in a live region, dismissed by the user or after a few seconds.
 
-use crate::i18n::{I18n, T};
+use crate::i18n::{T, tr};
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -65,7 +65,6 @@ impl Toasts {
 #[component]
 pub fn ToastRegion() -> impl IntoView {
     let toasts = Toasts::expect();
-    let i18n = I18n::expect();
     view! {
         <div class="toasts" aria-live="polite">
             <For each=move || toasts.list.get() key=|t| t.id let:toast>
@@ -78,7 +77,7 @@ pub fn ToastRegion() -> impl IntoView {
                     <button
                         type="button"
                         class="btn-icon"
-                        aria-label=move || i18n.t(T::Dismiss)
+                        aria-label=tr(T::Dismiss)
                         on:click=move |_| toasts.dismiss(toast.id)
                     >
                         "×"

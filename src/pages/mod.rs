@@ -1,9 +1,11 @@
 //! One module per route.
 
 pub mod not_found;
+pub mod webhook_detail;
 pub mod webhook_form;
 pub mod webhook_list;
 
 pub use not_found::NotFound;
+pub use webhook_detail::WebhookDetail;
 pub use webhook_form::{WebhookEdit, WebhookNew};
 pub use webhook_list::WebhookList;

@@ -4,9 +4,9 @@
 use crate::api::{self, query_string};
 use crate::components::status_badge::status_text;
 use crate::components::{
-    ConfirmDialog, Pagination, StatusBadge, Toasts, event_type_picker::event_type_name,
+    ConfirmDialog, Pagination, ReportDialog, StatusBadge, Toasts, event_type_picker::event_type_name,
 };
-use crate::i18n::{I18n, T};
+use crate::i18n::{tr, I18n, T};
 use crate::pages::webhook_form::auth_label;
 use leptos::prelude::*;
 use leptos_router::{NavigateOptions, hooks::use_navigate, hooks::use_query_map};
@@ -121,6 +121,20 @@ pub fn WebhookList() -> impl IntoView {
             }
         }
     });
+    // Send: a sample event to the saved webhook, with the exchange shown as a report.
+    let report = RwSignal::new(None::<Option<api::Result<webhook_api::SendReport>>>);
+    let report_subject = RwSignal::new(String::new());
+    let send = Action::new_local(move |w: &Webhook| {
+        let w = w.clone();
+        report_subject.set(w.name.clone());
+        report.set(Some(None));
+        async move {
+            let result = api::send(&w.id).await;
+            report.set(Some(Some(result)));
+            // The send updates the webhook's status.
+            changes.update(|n| *n += 1);
+        }
+    });
     let to_delete = RwSignal::new(None::<Webhook>);
     let delete = Action::new_local(move |w: &Webhook| {
         let w = w.clone();
@@ -139,7 +153,7 @@ pub fn WebhookList() -> impl IntoView {
     view! {
         <section class="card">
             <div class="toolbar">
-                <a href="/webhooks/new" class="btn btn-primary">{move || i18n.t(T::AddWebhook)}</a>
+                <a href="/webhooks/new" class="btn btn-primary">{tr(T::AddWebhook)}</a>
                 <SearchBox query=query on_search=Callback::new({
                     let set_query = set_query.clone();
                     move |text: String| {
@@ -155,39 +169,38 @@ pub fn WebhookList() -> impl IntoView {
                 }) />
             </div>
             <StatCounts stat=stat query=query />
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(T::Loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Err(e) => {
+            {move || match page.get() {
+                        None => view! { <p class="loading">{tr(T::Loading)}</p> }.into_any(),
+                        Some(Err(e)) => {
                             let unreachable = e.status().is_none();
                             view! {
                             <div class="empty" role="alert">
                                 <h2>{move || i18n.t(if unreachable { T::UnreachableTitle } else { T::ErrorUnexpected })}</h2>
                                 <p>{move || if unreachable { i18n.t(T::UnreachableHint).to_string() } else { e.message(i18n.lang.get()) }}</p>
                                 <button type="button" class="btn btn-primary" on:click=move |_| changes.update(|n| *n += 1)>
-                                    {move || i18n.t(T::Retry)}
+                                    {tr(T::Retry)}
                                 </button>
                             </div>
                         }.into_any()
                         }
-                        Ok(p) if p.results.is_empty() => {
+                        Some(Ok(p)) if p.results.is_empty() => {
                             let filtered = query.with_untracked(|q| q.to_pairs().iter().any(|(k, _)| !matches!(*k, "sort" | "page" | "page_size")));
                             view! {
                                 <div class="empty">
                                     <h2>{move || i18n.t(if filtered { T::NoMatchTitle } else { T::EmptyTitle })}</h2>
                                     <p>{move || i18n.t(if filtered { T::NoMatchHint } else { T::EmptyHint })}</p>
                                     {if filtered {
-                                        view! { <a class="btn" href="/webhooks">{move || i18n.t(T::ClearFilters)}</a> }.into_any()
+                                        view! { <a class="btn" href="/webhooks">{tr(T::ClearFilters)}</a> }.into_any()
                                     } else {
-                                        view! { <a class="btn btn-primary" href="/webhooks/new">{move || i18n.t(T::AddWebhook)}</a> }.into_any()
+                                        view! { <a class="btn btn-primary" href="/webhooks/new">{tr(T::AddWebhook)}</a> }.into_any()
                                     }}
                                 </div>
                             }.into_any()
                         }
-                        Ok(p) => {
+                        Some(Ok(p)) => {
                             let total = p.total_count;
                             view! {
-                                <WebhookTable rows=p.results busy_row=busy_row on_toggle=Callback::new(move |a| { toggle.dispatch(a); }) on_delete=Callback::new(move |w| to_delete.set(Some(w))) />
+                                <WebhookTable rows=p.results busy_row=busy_row on_toggle=Callback::new(move |a| { toggle.dispatch(a); }) on_delete=Callback::new(move |w| to_delete.set(Some(w))) on_send=Callback::new(move |w| { send.dispatch(w); }) />
                                 <Pagination
                                     page=Signal::derive(move || query.get().page)
                                     page_size=Signal::derive(move || query.get().page_size)
@@ -196,19 +209,18 @@ pub fn WebhookList() -> impl IntoView {
                                 />
                             }.into_any()
                         }
-                    }
-                })}
-            </Transition>
+                }}
         </section>
+        <ReportDialog state=report subject=report_subject on_close=move || report.set(None) />
         <ConfirmDialog
             open=Signal::derive(move || to_delete.with(Option::is_some))
-            title=Signal::derive(move || i18n.t(T::ConfirmDeleteTitle).to_string())
+            title=Signal::derive(tr(T::ConfirmDeleteTitle))
             message=Signal::derive(move || {
                 let name = to_delete.with(|w| w.as_ref().map(|w| w.name.clone()).unwrap_or_default());
                 i18n.fmt(T::ConfirmDeleteText, &[("name", &name)])
             })
-            confirm_label=Signal::derive(move || i18n.t(if delete.pending().get() { T::Working } else { T::Delete }).to_string())
-            cancel_label=Signal::derive(move || i18n.t(T::Cancel).to_string())
+            confirm_label=Signal::derive(move || i18n.t(if delete.pending().get() { T::Working } else { T::Delete }))
+            cancel_label=Signal::derive(tr(T::Cancel))
             danger=true
             pending=delete.pending()
             on_confirm=move || {
@@ -248,7 +260,6 @@ fn SearchBox(
     /// Called with the text to search for.
     on_search: Callback<String>,
 ) -> impl IntoView {
-    let i18n = I18n::expect();
     let text = RwSignal::new(query.get_untracked().search.unwrap_or_default());
     let pushed = StoredValue::new(text.get_untracked());
     let timer = StoredValue::new(None::<TimeoutHandle>);
@@ -262,12 +273,12 @@ fn SearchBox(
     });
     view! {
         <div class="search" role="search">
-            <label for="wh-search" class="visually-hidden">{move || i18n.t(T::Search)}</label>
+            <label for="wh-search" class="visually-hidden">{tr(T::Search)}</label>
             <input
                 id="wh-search"
                 type="search"
                 class="input"
-                placeholder=move || i18n.t(T::SearchPlaceholder)
+                placeholder=tr(T::SearchPlaceholder)
                 prop:value=text
                 on:input=move |ev| {
                     text.set(event_target_value(&ev));
@@ -381,15 +392,13 @@ fn StatCounts(
         }
     };
     view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let s = stat.await.ok()?;
-                query.track();
-                let mut chips = vec![chip(None, s.total)];
-                chips.extend(WebhookStatus::ALL.map(|st| chip(Some(st), s.by_status.get(st.as_str()).copied().unwrap_or(0))));
-                Some(view! { <nav class="stats" aria-label=move || i18n.t(T::Status)>{chips}</nav> })
-            })}
-        </Transition>
+        {move || {
+            let s = stat.get()?.ok()?;
+            query.track();
+            let mut chips = vec![chip(None, s.total)];
+            chips.extend(WebhookStatus::ALL.map(|st| chip(Some(st), s.by_status.get(st.as_str()).copied().unwrap_or(0))));
+            Some(view! { <nav class="stats" aria-label=tr(T::Status)>{chips}</nav> })
+        }}
     }
 }
 
@@ -404,6 +413,8 @@ fn WebhookTable(
     on_toggle: Callback<(Webhook, bool)>,
     /// Ask to delete a webhook.
     on_delete: Callback<Webhook>,
+    /// Send a sample event to a webhook now.
+    on_send: Callback<Webhook>,
 ) -> impl IntoView {
     let i18n = I18n::expect();
     let rows = rows
@@ -428,7 +439,7 @@ fn WebhookTable(
             view! {
                 <tr>
                     <th scope="row" class="cell-name">
-                        <a href=get(|w| format!("/webhooks/{}/edit", w.id))>{name.clone()}</a>
+                        <a href=get(|w| format!("/webhooks/{}", w.id))>{name.clone()}</a>
                     </th>
                     <td>{move || i18n.t(if w.with_value(|w| w.kind) == WebhookType::Events { T::Events } else { T::Alarms })}</td>
                     <td class="cell-url" title=get(|w| w.url.clone())>{get(|w| w.url.clone())}</td>
@@ -438,7 +449,7 @@ fn WebhookTable(
                     <td>{move || i18n.t(if enabled { T::Enabled } else { T::Disabled })}</td>
                     <td class="cell-actions"><div class="row-actions">
                         <a class="btn btn-small" href=get(|w| format!("/webhooks/{}/edit", w.id))>
-                            {move || i18n.t(T::Modify)}
+                            {tr(T::Modify)}
                         </a>
                         <button
                             type="button"
@@ -449,8 +460,11 @@ fn WebhookTable(
                         >
                             {move || i18n.t(if busy.get() { T::Working } else if enabled { T::Disable } else { T::Enable })}
                         </button>
+                        <button type="button" class="btn btn-small" on:click=move |_| on_send.run(w.get_value())>
+                            {tr(T::Send)}
+                        </button>
                         <button type="button" class="btn btn-small btn-danger-quiet" disabled=busy on:click=move |_| on_delete.run(w.get_value())>
-                            {move || i18n.t(T::Delete)}
+                            {tr(T::Delete)}
                         </button>
                     </div></td>
                 </tr>

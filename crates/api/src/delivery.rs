@@ -311,6 +311,14 @@ pub struct CreatedWebhook {
     pub validation: Option<SendReport>,
 }
 
+/// The `validation` member of a [`CreatedWebhook`] alone. The console reads a created webhook as
+/// a [`crate::Webhook`] plus this, because deserializing `flatten` costs the wasm ~20 KB.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CreatedValidation {
+    #[serde(default)]
+    pub validation: Option<SendReport>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

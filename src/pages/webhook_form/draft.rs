@@ -32,11 +32,11 @@ pub struct Draft {
     pub timeout: RwSignal<String>,
     /// Kept as loaded: the form does not edit them.
     pub tags: StoredValue<BTreeMap<String, String>>,
-    /// Payload options, kept as loaded until the form edits them.
-    pub format: StoredValue<PayloadFormat>,
-    pub use_template: StoredValue<bool>,
-    pub msg_key: StoredValue<String>,
-    pub body: StoredValue<BTreeMap<String, serde_json::Value>>,
+    pub format: RwSignal<PayloadFormat>,
+    pub use_template: RwSignal<bool>,
+    pub msg_key: RwSignal<String>,
+    /// Extra body fields as a JSON object text ("" for none).
+    pub body: RwSignal<String>,
     pub version: StoredValue<Option<i64>>,
     next_row: StoredValue<u64>,
 }
@@ -73,10 +73,14 @@ impl Draft {
             batch_size: RwSignal::new(from.batch_size.to_string()),
             timeout: RwSignal::new(from.timeout.to_string()),
             tags: StoredValue::new(from.tags.clone()),
-            format: StoredValue::new(from.format),
-            use_template: StoredValue::new(from.use_template),
-            msg_key: StoredValue::new(from.msg_key.clone()),
-            body: StoredValue::new(from.body.clone()),
+            format: RwSignal::new(from.format),
+            use_template: RwSignal::new(from.use_template),
+            msg_key: RwSignal::new(from.msg_key.clone()),
+            body: RwSignal::new(if from.body.is_empty() {
+                String::new()
+            } else {
+                serde_json::to_string_pretty(&from.body).unwrap_or_default()
+            }),
             version: StoredValue::new(from.version),
             next_row: StoredValue::new(0),
         };
@@ -131,10 +135,11 @@ impl Draft {
             language: self.language.get(),
             auth,
             headers,
-            format: self.format.get_value(),
-            use_template: self.use_template.get_value(),
-            msg_key: self.msg_key.get_value(),
-            body: self.body.get_value(),
+            format: self.format.get(),
+            use_template: self.use_template.get(),
+            msg_key: self.msg_key.get().trim().to_string(),
+            // Text that is not a JSON object is reported by `body_is_object`; until then, none.
+            body: self.parsed_body().unwrap_or_default(),
             event_types: self.event_types.get(),
             enabled: self.enabled.get(),
             // Not a number → 0, which the range rule reports.
@@ -143,6 +148,13 @@ impl Draft {
             tags: self.tags.get_value(),
             version: self.version.get_value(),
         }
+    }
+}
+
+impl Draft {
+    /// The extra body fields, or `None` when the text is not a JSON object.
+    pub fn parsed_body(&self) -> Option<BTreeMap<String, serde_json::Value>> {
+        self.body.with(|b| if b.trim().is_empty() { Some(BTreeMap::new()) } else { serde_json::from_str(b).ok() })
     }
 }
 

@@ -6,15 +6,16 @@ mod draft;
 
 use crate::api::{self, ClientError};
 use crate::components::field::error_id;
-use crate::components::{ConfirmDialog, EventTypePicker, Field, Toasts};
-use crate::i18n::{I18n, T};
+use crate::components::{ConfirmDialog, EventTypePicker, Field, ReportDialog, Toasts};
+use crate::i18n::{tr, I18n, T};
 use draft::{Draft, generate_secret};
 use leptos::prelude::*;
 use leptos_router::{hooks::use_navigate, hooks::use_params_map};
 use std::collections::BTreeSet;
 use webhook_api::validate::{FieldError, validate_webhook};
 use webhook_api::{
-    AuthKind, FieldErrors, MessageLanguage, Webhook, WebhookIn, WebhookType, is_masked,
+    AuthKind, CreatedWebhook, FieldErrors, MessageLanguage, PayloadFormat, SendReport, Webhook, WebhookIn, WebhookType,
+    is_masked,
 };
 
 /// `/webhooks/new`
@@ -26,7 +27,6 @@ pub fn WebhookNew() -> impl IntoView {
 /// `/webhooks/:id/edit`: loads the webhook, then the same form prefilled.
 #[component]
 pub fn WebhookEdit() -> impl IntoView {
-    let i18n = I18n::expect();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let webhook = LocalResource::new(move || {
@@ -34,14 +34,11 @@ pub fn WebhookEdit() -> impl IntoView {
         async move { api::get_webhook(&id).await }
     });
     view! {
-        <Transition fallback=move || view! { <p class="card loading">{move || i18n.t(T::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match webhook.await {
-                    Ok(w) => view! { <WebhookForm initial=w.to_input() id=Some(w.id.clone()) /> }.into_any(),
-                    Err(e) => view! { <LoadError error=e /> }.into_any(),
-                }
-            })}
-        </Transition>
+        {move || match webhook.get() {
+                    None => view! { <p class="card loading">{tr(T::Loading)}</p> }.into_any(),
+                    Some(Ok(w)) => view! { <WebhookForm initial=w.to_input() id=Some(w.id.clone()) /> }.into_any(),
+                    Some(Err(e)) => view! { <LoadError error=e /> }.into_any(),
+            }}
     }
 }
 
@@ -53,7 +50,7 @@ fn LoadError(error: ClientError) -> impl IntoView {
     view! {
         <section class="card empty" role="alert">
             <h1>{move || if gone { i18n.t(T::WebhookGone).to_string() } else { error.message(i18n.lang.get()) }}</h1>
-            <a href="/webhooks" class="btn btn-primary">{move || i18n.t(T::BackToList)}</a>
+            <a href="/webhooks" class="btn btn-primary">{tr(T::BackToList)}</a>
         </section>
     }
 }
@@ -81,6 +78,7 @@ fn WebhookForm(
     let initial = StoredValue::new(initial);
     let input = Memo::new(move |_| draft.to_input());
     let client_errors = Memo::new(move |_| input.with(validate_webhook));
+    let body_invalid = Memo::new(move |_| draft.parsed_body().is_none());
     // Fields the user has edited (their errors show as they type) and the server's verdicts.
     let touched = RwSignal::new(BTreeSet::<&'static str>::new());
     let submitted = RwSignal::new(false);
@@ -108,12 +106,15 @@ fn WebhookForm(
     };
     let dirty = move || input.with(|i| initial.with_value(|init| i != init));
 
+    let id = StoredValue::new(id);
     let save = Action::new_local(move |body: &WebhookIn| {
-        let (body, id) = (body.clone(), id.clone());
+        let (body, id) = (body.clone(), id.get_value());
         async move {
             match id {
                 None => api::create_webhook(&body).await,
-                Some(id) => api::update_webhook(&id, &body).await,
+                Some(id) => api::update_webhook(&id, &body)
+                    .await
+                    .map(|webhook| CreatedWebhook { webhook, validation: None }),
             }
         }
     });
@@ -124,8 +125,21 @@ fn WebhookForm(
         move || {
             let result = save.value().get();
             untrack(|| match result {
-                Some(Ok(w)) => {
-                    toasts.success(saved_toast(i18n, creating, &w));
+                Some(Ok(CreatedWebhook { webhook, validation })) => {
+                    toasts.success(saved_toast(i18n, creating, &webhook));
+                    // A new webhook's VALIDATE message: its outcome matters, not only the save.
+                    match validation {
+                        Some(v) if v.ok => toasts.success(i18n.t(T::ValidateOk)),
+                        Some(v) => {
+                            let reason = match (&v.error, &v.response) {
+                                (Some(e), _) => e.message.clone(),
+                                (None, Some(r)) => format!("HTTP {}", r.status),
+                                (None, None) => String::new(),
+                            };
+                            toasts.error(i18n.fmt(T::ValidateFailed, &[("reason", &reason)]))
+                        }
+                        None => {}
+                    }
                     navigate(list_url, Default::default());
                 }
                 Some(Err(e)) => {
@@ -143,16 +157,36 @@ fn WebhookForm(
             })
         }
     });
+    // Shows every client-side error and focuses the first; true when there is none.
+    let check = move || {
+        submitted.set(true);
+        if client_errors.with(|e| e.is_empty()) && !body_invalid.get_untracked() {
+            return true;
+        }
+        toasts.error(i18n.t(T::FixErrors));
+        client_errors.with(|e| focus_first_invalid(|f| e.contains_key(f) || (f == "body" && body_invalid.get_untracked())));
+        false
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        submitted.set(true);
-        if client_errors.with(|e| !e.is_empty()) {
-            toasts.error(i18n.t(T::FixErrors));
-            client_errors.with(|e| focus_first_invalid(|f| e.contains_key(f)));
+        if !check() {
             return;
         }
         save.dispatch(input.get());
     };
+    // Send Test: the form as it is now, through the real delivery path; nothing is saved.
+    let report = RwSignal::new(None::<Option<api::Result<SendReport>>>);
+    let send_test = Action::new_local(move |body: &WebhookIn| {
+        let (body, id) = (body.clone(), id.get_value());
+        async move {
+            report.set(Some(None));
+            let result = api::send_test(id.as_deref(), &body).await;
+            if let Err(e) = &result {
+                server_errors.set(e.fields());
+            }
+            report.set(Some(Some(result)));
+        }
+    });
 
     let confirm_discard = RwSignal::new(false);
     let cancel = {
@@ -208,7 +242,7 @@ fn WebhookForm(
             <h1>{move || i18n.t(if creating { T::AddWebhook } else { T::ModifyWebhook })}</h1>
             <form class="form" novalidate on:submit=submit>
                 <fieldset class="field radio-row" id="wh-type">
-                    <legend class="field-label">{move || i18n.t(T::Type)}</legend>
+                    <legend class="field-label">{tr(T::Type)}</legend>
                     {WebhookType::ALL
                         .into_iter()
                         .map(|t| {
@@ -226,13 +260,13 @@ fn WebhookForm(
                         })
                         .collect_view()}
                 </fieldset>
-                <Field id="wh-name" label=Signal::derive(move || i18n.t(T::Name)) error=error_for("name") required=true>
+                <Field id="wh-name" label=Signal::derive(tr(T::Name)) error=error_for("name") required=true>
                     {text_input("wh-name", "name", draft.name, "text")}
                 </Field>
-                <Field id="wh-url" label=Signal::derive(move || i18n.t(T::Url)) error=error_for("url") required=true>
+                <Field id="wh-url" label=Signal::derive(tr(T::Url)) error=error_for("url") required=true>
                     {text_input("wh-url", "url", draft.url, "url")}
                 </Field>
-                <Field id="wh-language" label=Signal::derive(move || i18n.t(T::AlarmMessageLanguage))>
+                <Field id="wh-language" label=Signal::derive(tr(T::AlarmMessageLanguage))>
                     <select
                         id="wh-language"
                         class="input"
@@ -241,14 +275,36 @@ fn WebhookForm(
                         }
                     >
                         <option value="en" selected=move || draft.language.get() == MessageLanguage::En>
-                            {move || i18n.t(T::English)}
+                            {tr(T::English)}
                         </option>
                         <option value="zh-CN" selected=move || draft.language.get() == MessageLanguage::ZhCn>
-                            {move || i18n.t(T::Chinese)}
+                            {tr(T::Chinese)}
                         </option>
                     </select>
                 </Field>
-                <Field id="wh-auth" label=Signal::derive(move || i18n.t(T::AuthType))>
+                <Field id="wh-format" label=Signal::derive(tr(T::PayloadFormat))>
+                    <select
+                        id="wh-format"
+                        class="input"
+                        on:change=move |ev| {
+                            if let Some(f) = PayloadFormat::parse(&event_target_value(&ev)) {
+                                draft.format.set(f);
+                            }
+                        }
+                    >
+                        {PayloadFormat::ALL
+                            .into_iter()
+                            .map(|f| {
+                                view! {
+                                    <option value=f.as_str() selected=move || draft.format.get() == f>
+                                        {move || format_label(f, i18n)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </Field>
+                <Field id="wh-auth" label=Signal::derive(tr(T::AuthType))>
                     <select
                         id="wh-auth"
                         class="input"
@@ -275,21 +331,21 @@ fn WebhookForm(
                     AuthKind::None => ().into_any(),
                     AuthKind::Basic => view! {
                         <div class="field-row">
-                            <Field id="wh-username" label=Signal::derive(move || i18n.t(T::Username)) error=error_for("auth.username") required=true>
+                            <Field id="wh-username" label=Signal::derive(tr(T::Username)) error=error_for("auth.username") required=true>
                                 {text_input("wh-username", "auth.username", draft.username, "text")}
                             </Field>
-                            <Field id="wh-password" label=Signal::derive(move || i18n.t(T::Password)) error=error_for("auth.password") required=true hint=secret_hint>
+                            <Field id="wh-password" label=Signal::derive(tr(T::Password)) error=error_for("auth.password") required=true hint=secret_hint>
                                 {text_input("wh-password", "auth.password", draft.password, "password")}
                             </Field>
                         </div>
                     }.into_any(),
                     AuthKind::Bearer => view! {
-                        <Field id="wh-token" label=Signal::derive(move || i18n.t(T::Token)) error=error_for("auth.token") required=true hint=secret_hint>
+                        <Field id="wh-token" label=Signal::derive(tr(T::Token)) error=error_for("auth.token") required=true hint=secret_hint>
                             {text_input("wh-token", "auth.token", draft.token, "password")}
                         </Field>
                     }.into_any(),
                     AuthKind::Signature => view! {
-                        <Field id="wh-secret" label=Signal::derive(move || i18n.t(T::Secret)) error=error_for("auth.secret") required=true hint=secret_hint>
+                        <Field id="wh-secret" label=Signal::derive(tr(T::Secret)) error=error_for("auth.secret") required=true hint=secret_hint>
                             <div class="input-with-button">
                                 {text_input("wh-secret", "auth.secret", draft.secret, "text")}
                                 <button
@@ -302,7 +358,7 @@ fn WebhookForm(
                                         }
                                     }
                                 >
-                                    {move || i18n.t(T::Generate)}
+                                    {tr(T::Generate)}
                                 </button>
                             </div>
                         </Field>
@@ -317,7 +373,7 @@ fn WebhookForm(
                             prop:checked=draft.enabled
                             on:change=move |ev| draft.enabled.set(event_target_checked(&ev))
                         />
-                        <span>{move || i18n.t(T::Enable)}</span>
+                        <span>{tr(T::Enable)}</span>
                     </label>
                 </div>
                 <div class="field" class:field-invalid=move || error_for("event_types").with(Option::is_some)>
@@ -331,9 +387,21 @@ fn WebhookForm(
                         {move || error_for("event_types").get()}
                     </p>
                 </div>
-                <Advanced draft=draft error_for=error_for edited=edited />
+                <Advanced draft=draft input=input error_for=error_for edited=edited />
                 <div class="form-actions">
-                    <button type="button" class="btn" on:click=cancel>{move || i18n.t(T::Cancel)}</button>
+                    <button
+                        type="button"
+                        class="btn btn-left"
+                        disabled=send_test.pending()
+                        on:click=move |_| {
+                            if check() {
+                                send_test.dispatch(input.get_untracked());
+                            }
+                        }
+                    >
+                        {move || i18n.t(if send_test.pending().get() { T::Sending } else { T::SendTest })}
+                    </button>
+                    <button type="button" class="btn" on:click=cancel>{tr(T::Cancel)}</button>
                     <button
                         type="submit"
                         class="btn btn-primary"
@@ -345,12 +413,17 @@ fn WebhookForm(
                 </div>
             </form>
         </section>
+        <ReportDialog
+            state=report
+            subject=Signal::derive(move || draft.name.get())
+            on_close=move || report.set(None)
+        />
         <ConfirmDialog
             open=confirm_discard
-            title=Signal::derive(move || i18n.t(T::ConfirmDiscardTitle).to_string())
-            message=Signal::derive(move || i18n.t(T::ConfirmDiscardText).to_string())
-            confirm_label=Signal::derive(move || i18n.t(T::Discard).to_string())
-            cancel_label=Signal::derive(move || i18n.t(T::KeepEditing).to_string())
+            title=Signal::derive(tr(T::ConfirmDiscardTitle))
+            message=Signal::derive(tr(T::ConfirmDiscardText))
+            confirm_label=Signal::derive(tr(T::Discard))
+            cancel_label=Signal::derive(tr(T::KeepEditing))
             danger=true
             on_confirm=discard
             on_cancel=move || confirm_discard.set(false)
@@ -363,6 +436,8 @@ fn WebhookForm(
 fn Advanced(
     /// The form's state.
     draft: Draft,
+    /// The body the form would submit, for the preview.
+    input: Memo<WebhookIn>,
     /// The shown error of a field.
     error_for: impl Fn(&'static str) -> Signal<Option<String>> + Copy + Send + Sync + 'static,
     /// Marks a field as edited.
@@ -391,8 +466,8 @@ fn Advanced(
     };
     view! {
         <details class="advanced" open=open>
-            <summary>{move || i18n.t(T::Advanced)}</summary>
-            <Field id="wh-description" label=Signal::derive(move || i18n.t(T::Description)) error=error_for("description")>
+            <summary>{tr(T::Advanced)}</summary>
+            <Field id="wh-description" label=Signal::derive(tr(T::Description)) error=error_for("description")>
                 <textarea
                     id="wh-description"
                     class="input"
@@ -404,13 +479,52 @@ fn Advanced(
                     }
                 ></textarea>
             </Field>
+            {move || draft.format.get().is_generic().then(|| view! {
+                <div class="field">
+                    <label class="switch">
+                        <input
+                            type="checkbox"
+                            role="switch"
+                            prop:checked=draft.use_template
+                            on:change=move |ev| draft.use_template.set(event_target_checked(&ev))
+                        />
+                        <span>{tr(T::UseTemplate)}</span>
+                    </label>
+                </div>
+                <Field id="wh-msg-key" label=Signal::derive(tr(T::MsgKey)) error=error_for("msg_key")>
+                    <input
+                        id="wh-msg-key"
+                        class="input input-narrow"
+                        prop:value=draft.msg_key
+                        aria-describedby=error_id("wh-msg-key")
+                        on:input=move |ev| {
+                            draft.msg_key.set(event_target_value(&ev));
+                            edited("msg_key");
+                        }
+                    />
+                </Field>
+                <Field id="wh-body" label=Signal::derive(tr(T::ExtraBody)) error=error_for("body")>
+                    <textarea
+                        id="wh-body"
+                        class="input mono"
+                        rows="3"
+                        placeholder="{\"team\": \"ops\"}"
+                        prop:value=draft.body
+                        aria-describedby=error_id("wh-body")
+                        on:input=move |ev| {
+                            draft.body.set(event_target_value(&ev));
+                            edited("body");
+                        }
+                    ></textarea>
+                </Field>
+            })}
             <fieldset class="field headers" aria-describedby=error_id("wh-headers")>
-                <legend class="field-label">{move || i18n.t(T::Headers)}</legend>
+                <legend class="field-label">{tr(T::Headers)}</legend>
                 <For each=move || draft.headers.get() key=|r| r.id let:row>
                     <div class="header-row">
                         <input
                             class="input"
-                            aria-label=move || i18n.t(T::HeaderName)
+                            aria-label=tr(T::HeaderName)
                             placeholder="X-Team"
                             prop:value=row.name
                             on:input=move |ev| {
@@ -420,7 +534,7 @@ fn Advanced(
                         />
                         <input
                             class="input"
-                            aria-label=move || i18n.t(T::HeaderValue)
+                            aria-label=tr(T::HeaderValue)
                             prop:value=row.value
                             on:input=move |ev| {
                                 row.value.set(event_target_value(&ev));
@@ -435,12 +549,12 @@ fn Advanced(
                                 edited("headers");
                             }
                         >
-                            {move || i18n.t(T::Remove)}
+                            {tr(T::Remove)}
                         </button>
                     </div>
                 </For>
                 <button type="button" class="btn btn-quiet" on:click=move |_| draft.add_header("", "")>
-                    {move || i18n.t(T::AddHeader)}
+                    {tr(T::AddHeader)}
                 </button>
                 <p id=error_id("wh-headers") class="field-error" aria-live="polite">{move || error_for("headers").get()}</p>
             </fieldset>
@@ -448,6 +562,7 @@ fn Advanced(
                 {number("wh-batch-size", "batch_size", draft.batch_size, T::BatchSize)}
                 {number("wh-timeout", "timeout", draft.timeout, T::Timeout)}
             </div>
+            <Preview input=input />
         </details>
     }
 }
@@ -463,7 +578,7 @@ pub fn auth_label(k: AuthKind) -> T {
 }
 
 /// Field paths and their controls, in the order the form shows them.
-const CONTROLS: [(&str, &str); 11] = [
+const CONTROLS: [(&str, &str); 13] = [
     ("name", "#wh-name"),
     ("url", "#wh-url"),
     ("auth.username", "#wh-username"),
@@ -471,6 +586,8 @@ const CONTROLS: [(&str, &str); 11] = [
     ("auth.token", "#wh-token"),
     ("auth.secret", "#wh-secret"),
     ("event_types", "#wh-event-types input"),
+    ("msg_key", "#wh-msg-key"),
+    ("body", "#wh-body"),
     ("description", "#wh-description"),
     ("headers", ".header-row input"),
     ("batch_size", "#wh-batch-size"),
@@ -491,5 +608,49 @@ fn focus_first_invalid(invalid: impl Fn(&str) -> bool) {
     }
     if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
         let _ = el.focus();
+    }
+}
+
+/// The label of a payload format.
+pub fn format_label(f: PayloadFormat, i18n: I18n) -> &'static str {
+    match f {
+        PayloadFormat::Generic => i18n.t(T::FormatGeneric),
+        PayloadFormat::Slack => "Slack",
+        PayloadFormat::Teams => i18n.t(T::FormatTeams),
+        PayloadFormat::Dingtalk => i18n.t(T::FormatDingtalk),
+        PayloadFormat::Feishu => i18n.t(T::FormatFeishu),
+        PayloadFormat::Wecom => i18n.t(T::FormatWecom),
+        PayloadFormat::Discord => "Discord",
+    }
+}
+
+/// Shows, on request, exactly the request a sample event would make with the form as it is.
+#[component]
+fn Preview(
+    /// The body the form would submit.
+    input: Memo<WebhookIn>,
+) -> impl IntoView {
+    let i18n = I18n::expect();
+    let preview = Action::new_local(move |body: &WebhookIn| {
+        let body = body.clone();
+        async move { api::preview(&body).await }
+    });
+    view! {
+        <div class="field">
+            <div class="exchange-head">
+                <span class="field-hint">{tr(T::PreviewHint)}</span>
+                <button type="button" class="btn btn-small" on:click=move |_| { preview.dispatch(input.get_untracked()); }>
+                    {tr(T::Preview)}
+                </button>
+            </div>
+            {move || preview.value().get().map(|r| match r {
+                Ok(req) => view! {
+                    <pre class="code" aria-label=tr(T::Preview)>
+                        {crate::components::exchange::curl_command(&req)}
+                    </pre>
+                }.into_any(),
+                Err(e) => view! { <p class="field-error" role="alert">{e.message(i18n.lang.get())}</p> }.into_any(),
+            })}
+        </div>
     }
 }
