@@ -5,7 +5,8 @@ use sqlx::types::Json;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 use std::collections::HashMap;
 use webhook_api::{
-    Attempt, Delivery, DeliveryKind, DeliveryQuery, DeliveryStatus, EventIn, Page, SendReport,
+    Attempt, Delivery, DeliveryKind, DeliveryQuery, DeliveryStatus, EventIn, FailureDetails, Page,
+    SendReport, WebhookStatus,
 };
 
 /// A delivery the worker has claimed.
@@ -255,15 +256,19 @@ pub async fn claim(
     .await
 }
 
-/// The events of a delivery, in order, as producers posted them (with `occurred_at`).
-pub async fn events(pool: &SqlitePool, ids: &[String]) -> Result<Vec<EventIn>, sqlx::Error> {
+/// Events by id, as producers posted them (with `occurred_at`): one read for a whole batch of
+/// claimed deliveries.
+pub async fn events(
+    pool: &SqlitePool,
+    ids: &[&str],
+) -> Result<HashMap<String, EventIn>, sqlx::Error> {
     sqlx::query(
-        "SELECT e.type, e.action, e.resource_type, e.resource_id, e.resource_details, e.result, \
-         e.severity, e.occurred_at, e.source FROM json_each(?) j JOIN events e ON e.id = j.value ORDER BY j.key",
+        "SELECT id, type, action, resource_type, resource_id, resource_details, result, severity, \
+         occurred_at, source FROM events WHERE id IN (SELECT value FROM json_each(?))",
     )
     .bind(Json(ids))
     .try_map(|row: SqliteRow| {
-        Ok(EventIn {
+        let event = EventIn {
             event_type: row.try_get("type")?,
             action: row.try_get("action")?,
             resource_type: row.try_get("resource_type")?,
@@ -273,35 +278,57 @@ pub async fn events(pool: &SqlitePool, ids: &[String]) -> Result<Vec<EventIn>, s
             severity: text_enum(row.try_get("severity")?)?,
             occurred_at: row.try_get("occurred_at")?,
             source: row.try_get("source")?,
-        })
+        };
+        Ok((row.try_get("id")?, event))
     })
     .fetch_all(pool)
     .await
+    .map(HashMap::from_iter)
 }
 
-/// Records an attempt and the delivery's new state in one transaction, releasing the claim.
-pub async fn record_attempt(
-    pool: &SqlitePool,
-    d: &Claimed,
-    started_at: &str,
-    report: &SendReport,
-    outcome: &Outcome,
-) -> Result<(), sqlx::Error> {
+/// One finished attempt, waiting to be written.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub delivery: Claimed,
+    pub started_at: String,
+    pub report: SendReport,
+    pub outcome: Outcome,
+    /// The webhook's new status and failure details (event deliveries only).
+    pub health: Option<(WebhookStatus, FailureDetails)>,
+}
+
+/// Records attempts, their deliveries' new states (releasing the claims) and their webhooks'
+/// health, all in one transaction: one commit for many sends.
+pub async fn record_attempts(pool: &SqlitePool, batch: &[Recorded]) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let number = d.attempt_count + 1;
-    sqlx::query(
-        "UPDATE deliveries SET status = ?, attempt_count = ?, cycle_attempts = ?, next_attempt_at = ?, \
-         claimed_at = NULL, updated_at = ? WHERE id = ?",
-    )
-    .bind(outcome.status.as_str())
-    .bind(i64::from(number))
-    .bind(i64::from(d.cycle_attempts + 1))
-    .bind(&outcome.next_attempt_at)
-    .bind(started_at)
-    .bind(&d.id)
-    .execute(&mut *tx)
-    .await?;
-    insert_attempt(&mut tx, &d.id, &d.webhook_id, number, started_at, report).await?;
+    for r in batch {
+        let d = &r.delivery;
+        let number = d.attempt_count + 1;
+        sqlx::query(
+            "UPDATE deliveries SET status = ?, attempt_count = ?, cycle_attempts = ?, \
+             next_attempt_at = ?, claimed_at = NULL, updated_at = ? WHERE id = ?",
+        )
+        .bind(r.outcome.status.as_str())
+        .bind(i64::from(number))
+        .bind(i64::from(d.cycle_attempts + 1))
+        .bind(&r.outcome.next_attempt_at)
+        .bind(&r.started_at)
+        .bind(&d.id)
+        .execute(&mut *tx)
+        .await?;
+        insert_attempt(
+            &mut tx,
+            &d.id,
+            &d.webhook_id,
+            number,
+            &r.started_at,
+            &r.report,
+        )
+        .await?;
+        if let Some((status, details)) = &r.health {
+            super::webhook_state::set_health(&mut tx, &d.webhook_id, *status, details).await?;
+        }
+    }
     tx.commit().await
 }
 

@@ -1,8 +1,8 @@
 //! SQL about a webhook's delivery state, written by delivery rather than by edits: signing-secret
 //! rotation (the previous secret is read only here) and health (status and failure details).
 
-use sqlx::SqlitePool;
 use sqlx::types::Json;
+use sqlx::{SqliteConnection, SqlitePool};
 use webhook_api::{Auth, FailureDetails, WebhookStatus};
 
 /// Replaces the signing secret, keeping the old one as the previous secret until `expires_at`.
@@ -50,16 +50,19 @@ pub async fn previous_secret(
 /// Records delivery health (the worker's, not an edit: no new version). Only an enabled webhook
 /// takes a new status, so a disabled one stays `disabled`.
 pub async fn set_health(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     id: &str,
     status: WebhookStatus,
     details: &FailureDetails,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE webhooks SET status = CASE WHEN enabled THEN ? ELSE status END, failure_details = ? WHERE id = ?")
-        .bind(status.as_str())
-        .bind(Json(details))
-        .bind(id)
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "UPDATE webhooks SET status = CASE WHEN enabled THEN ? ELSE status END, \
+         failure_details = ? WHERE id = ?",
+    )
+    .bind(status.as_str())
+    .bind(Json(details))
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
 }

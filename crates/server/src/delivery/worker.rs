@@ -4,13 +4,16 @@
 use super::format::Message;
 use super::{Deliverer, retry};
 use crate::clock;
-use crate::db::{self, deliveries::Claimed, deliveries::Outcome};
+use crate::db::{self, deliveries::Claimed, deliveries::Outcome, deliveries::Recorded};
 use sqlx::SqlitePool;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
-use tokio::sync::Semaphore;
-use webhook_api::{DeliveryKind, DeliveryStatus, FailureDetails, SendReport, WebhookStatus};
+use tokio::sync::{Semaphore, mpsc};
+use webhook_api::{
+    DeliveryKind, DeliveryStatus, EventIn, FailureDetails, SendReport, Webhook, WebhookStatus,
+};
 
 /// How long a claim holds: longer than the longest send (60 s timeout), so only a worker that
 /// died lets it lapse.
@@ -29,6 +32,8 @@ async fn run(db: SqlitePool, deliverer: Deliverer) {
         Ok(n) => tracing::info!(deliveries = n, "resuming deliveries cut off by a stop"),
         Err(e) => tracing::error!(error = %e, "cannot release stale claims"),
     }
+    let (to_record, records) = mpsc::unbounded_channel();
+    tokio::spawn(record(db.clone(), records, deliverer.clone()));
     let slots = Arc::new(Semaphore::new(deliverer.settings.concurrency.max(1)));
     loop {
         let free = slots.available_permits();
@@ -39,34 +44,41 @@ async fn run(db: SqlitePool, deliverer: Deliverer) {
         }
         let now = OffsetDateTime::now_utc();
         let limit = u32::try_from(free).unwrap_or(u32::MAX);
-        let claimed = match db::deliveries::claim(
-            &db,
-            &clock::format(now),
-            &clock::format(now + LEASE),
-            limit,
-        )
-        .await
-        {
-            Ok(c) => c,
+        let lease_until = clock::format(now + LEASE);
+        let claimed =
+            match db::deliveries::claim(&db, &clock::format(now), &lease_until, limit).await {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot claim deliveries");
+                    tokio::time::sleep(IDLE).await;
+                    continue;
+                }
+            };
+        let full = claimed.len() == free;
+        let targets = match targets(&db, &claimed).await {
+            Ok(t) => Arc::new(t),
             Err(e) => {
-                tracing::error!(error = %e, "cannot claim deliveries");
+                // The claims lapse and the deliveries are tried again.
+                tracing::error!(error = %e, "cannot read the webhooks of claimed deliveries");
                 tokio::time::sleep(IDLE).await;
                 continue;
             }
         };
-        let full = claimed.len() == free;
         for d in claimed {
             let Ok(permit) = slots.clone().acquire_owned().await else {
                 return;
             };
             let (db, deliverer) = (db.clone(), deliverer.clone());
+            let (targets, to_record) = (targets.clone(), to_record.clone());
             tokio::spawn(async move {
-                if let Err(e) = deliver(&db, &deliverer, &d).await {
-                    // The claim lapses and the delivery is tried again: at least once.
-                    tracing::error!(delivery = %d.id, error = %e, "cannot record a delivery");
+                match attempt(&db, &deliverer, &targets, d).await {
+                    Ok(Some(done)) => {
+                        let _ = to_record.send(done);
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::error!(error = %e, "cannot prepare a delivery"),
                 }
                 drop(permit);
-                deliverer.wake.notify_one();
             });
         }
         if !full {
@@ -82,6 +94,64 @@ async fn run(db: SqlitePool, deliverer: Deliverer) {
     }
 }
 
+/// What the claimed deliveries of one batch need, read once for all of them: each webhook (when
+/// still live) with its previous secret, and the events.
+#[derive(Default)]
+struct Targets {
+    webhooks: HashMap<String, Option<(Webhook, Option<String>)>>,
+    events: HashMap<String, EventIn>,
+}
+
+async fn targets(db: &SqlitePool, claimed: &[Claimed]) -> Result<Targets, sqlx::Error> {
+    let now = clock::now();
+    let ids: Vec<&str> = claimed
+        .iter()
+        .flat_map(|d| d.event_ids.iter().map(String::as_str))
+        .collect();
+    let mut targets = Targets {
+        webhooks: HashMap::new(),
+        events: db::deliveries::events(db, &ids).await?,
+    };
+    for d in claimed {
+        if targets.webhooks.contains_key(&d.webhook_id) {
+            continue;
+        }
+        let found = match db::webhooks::find(db, &d.webhook_id).await? {
+            Some(w) => {
+                let previous = db::webhook_state::previous_secret(db, &w.id, &now).await?;
+                Some((w, previous))
+            }
+            None => None,
+        };
+        targets.webhooks.insert(d.webhook_id.clone(), found);
+    }
+    Ok(targets)
+}
+
+/// Writes finished attempts, as many per transaction as have piled up: with many sends in flight
+/// one commit serves them all. Until its record commits a delivery stays claimed, so a crash
+/// before then means it is sent again: at least once.
+async fn record(
+    db: SqlitePool,
+    mut records: mpsc::UnboundedReceiver<Recorded>,
+    deliverer: Deliverer,
+) {
+    const MAX_BATCH: usize = 256;
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while records.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        if let Err(e) = db::deliveries::record_attempts(&db, &batch).await {
+            tracing::error!(error = %e, attempts = batch.len(), "cannot record attempts; they will be sent again");
+        }
+        for r in &batch {
+            let d = &r.delivery;
+            tracing::info!(delivery = %d.id, webhook = %d.webhook_id, status = r.outcome.status.as_str(), duration_ms = r.report.duration_ms, "attempt");
+        }
+        batch.clear();
+        // Retries may now be due sooner than the worker planned to look.
+        deliverer.wake.notify_one();
+    }
+}
+
 /// Time from now until an RFC 3339 time; zero when past or unreadable.
 fn until(at: &str) -> Duration {
     time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
@@ -90,23 +160,35 @@ fn until(at: &str) -> Duration {
         .unwrap_or(Duration::ZERO)
 }
 
-/// One attempt of a claimed delivery, recorded with its consequences.
-async fn deliver(db: &SqlitePool, deliverer: &Deliverer, d: &Claimed) -> Result<(), sqlx::Error> {
+/// One attempt of a claimed delivery and its consequences, to be recorded; None when the
+/// delivery was given up without an attempt.
+async fn attempt(
+    db: &SqlitePool,
+    deliverer: &Deliverer,
+    targets: &Targets,
+    d: Claimed,
+) -> Result<Option<Recorded>, sqlx::Error> {
     let started_at = clock::now();
-    let webhook = match db::webhooks::find(db, &d.webhook_id).await? {
-        Some(w) if w.enabled => w,
+    let Some((webhook, previous)) = targets
+        .webhooks
+        .get(&d.webhook_id)
+        .and_then(Option::as_ref)
+        .filter(|(w, _)| w.enabled)
+    else {
         // Deleted or disabled since: nothing is sent. Recover or Redeliver can send it later.
-        _ => return db::deliveries::abandon(db, &d.id, &started_at).await,
+        db::deliveries::abandon(db, &d.id, &started_at).await?;
+        return Ok(None);
     };
-    let events = match d.kind {
-        DeliveryKind::Event => db::deliveries::events(db, &d.event_ids).await?,
-        DeliveryKind::Validate => Vec::new(),
-    };
+    // Events are never deleted, so each id is found.
+    let events: Vec<EventIn> = d
+        .event_ids
+        .iter()
+        .filter_map(|id| targets.events.get(id).cloned())
+        .collect();
     let message = match d.kind {
         DeliveryKind::Event => Message::Events(&events),
         DeliveryKind::Validate => Message::Validate,
     };
-    let previous = db::webhook_state::previous_secret(db, &webhook.id, &started_at).await?;
     let report = deliverer
         .send_now(
             &webhook.to_input(),
@@ -145,17 +227,26 @@ async fn deliver(db: &SqlitePool, deliverer: &Deliverer, d: &Claimed) -> Result<
     } else {
         (DeliveryStatus::Failed, WebhookStatus::Failed, None)
     };
-    let outcome = Outcome {
-        status,
-        next_attempt_at: next.clone(),
-    };
-    db::deliveries::record_attempt(db, d, &started_at, &report, &outcome).await?;
-    tracing::info!(delivery = %d.id, webhook = %webhook.id, status = status.as_str(), duration_ms = report.duration_ms, "attempt");
-    if d.kind == DeliveryKind::Event {
-        let details = health_details(webhook.failure_details, &report, &clock::format(now), next);
-        db::webhook_state::set_health(db, &webhook.id, health, &details).await?;
-    }
-    Ok(())
+    // VALIDATE says whether the receiver is reachable, not how deliveries fare: no health change.
+    let health = (d.kind == DeliveryKind::Event).then(|| {
+        let details = health_details(
+            webhook.failure_details.clone(),
+            &report,
+            &clock::format(now),
+            next.clone(),
+        );
+        (health, details)
+    });
+    Ok(Some(Recorded {
+        delivery: d,
+        started_at,
+        outcome: Outcome {
+            status,
+            next_attempt_at: next,
+        },
+        report,
+        health,
+    }))
 }
 
 /// Seed 003's failure details after an attempt: the last success, or the last failure with its
