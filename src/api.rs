@@ -2,7 +2,7 @@
 //! Every call returns the decoded value or a [`ClientError`] carrying the server's error body.
 
 use crate::i18n::{Lang, T};
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use webhook_api::{
     API_PREFIX, CreatedValidation, CreatedWebhook, Delivery, DeliveryQuery, DeliveryStats, ErrorBody, FieldErrors, Page, RecoverIn,
@@ -68,17 +68,21 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
         .join("&")
 }
 
-async fn fetch(req: std::result::Result<Request, gloo_net::Error>) -> Result<Response> {
-    let resp = req
-        .map_err(|_| ClientError::Network)?
-        .send()
-        .await
-        .map_err(|_| ClientError::Network)?;
-    if resp.ok() {
-        return Ok(resp);
-    }
+/// One request: the body of a 2xx answer, or why there is none. Not generic, so this state
+/// machine exists once in the wasm; callers only decode.
+async fn fetch(method: Method, path: &str, body: Option<String>) -> Result<(u16, String)> {
+    let builder = RequestBuilder::new(&url(path)).method(method);
+    let request = match body {
+        Some(json) => builder.header("content-type", "application/json").body(json),
+        None => builder.build(),
+    };
+    let resp = request.map_err(|_| ClientError::Network)?.send().await.map_err(|_| ClientError::Network)?;
     let status = resp.status();
-    match resp.json::<ErrorBody>().await {
+    let text = resp.text().await.map_err(|_| ClientError::Unexpected { status })?;
+    if resp.ok() {
+        return Ok((status, text));
+    }
+    match serde_json::from_str::<ErrorBody>(&text) {
         Ok(body) => Err(ClientError::Api { status, body }),
         // A dev proxy answers 502/504 when the server is down.
         Err(_) if matches!(status, 502..=504) => Err(ClientError::Network),
@@ -86,19 +90,21 @@ async fn fetch(req: std::result::Result<Request, gloo_net::Error>) -> Result<Res
     }
 }
 
-async fn decode<V: DeserializeOwned>(resp: Response) -> Result<V> {
-    let status = resp.status();
-    resp.json()
-        .await
-        .map_err(|_| ClientError::Unexpected { status })
+fn decode<V: DeserializeOwned>((status, text): (u16, String)) -> Result<V> {
+    serde_json::from_str(&text).map_err(|_| ClientError::Unexpected { status })
 }
 
 async fn get<V: DeserializeOwned>(path: &str) -> Result<V> {
-    decode(fetch(RequestBuilder::new(&url(path)).build()).await?).await
+    decode(fetch(Method::GET, path, None).await?)
+}
+
+async fn with_body<V: DeserializeOwned>(method: Method, path: &str, body: &impl serde::Serialize) -> Result<V> {
+    let json = serde_json::to_string(body).map_err(|_| ClientError::Unexpected { status: 0 })?;
+    decode(fetch(method, path, Some(json)).await?)
 }
 
 async fn post<V: DeserializeOwned>(path: &str, body: &impl serde::Serialize) -> Result<V> {
-    decode(fetch(Request::post(&url(path)).json(body)).await?).await
+    with_body(Method::POST, path, body).await
 }
 
 pub async fn list_webhooks(q: &WebhookQuery) -> Result<Page<Webhook>> {
@@ -115,17 +121,14 @@ pub async fn get_webhook(id: &str) -> Result<Webhook> {
 
 /// Creates a webhook; the answer carries the VALIDATE exchange with its receiver.
 pub async fn create_webhook(body: &WebhookIn) -> Result<CreatedWebhook> {
-    let resp = fetch(Request::post(&url("/webhooks")).json(body)).await?;
-    let status = resp.status();
-    let bad = move || ClientError::Unexpected { status };
-    let text = resp.text().await.map_err(|_| bad())?;
-    let webhook = serde_json::from_str(&text).map_err(|_| bad())?;
-    let CreatedValidation { validation } = serde_json::from_str(&text).map_err(|_| bad())?;
-    Ok(CreatedWebhook { webhook, validation })
+    let json = serde_json::to_string(body).map_err(|_| ClientError::Unexpected { status: 0 })?;
+    let answer = fetch(Method::POST, "/webhooks", Some(json)).await?;
+    let CreatedValidation { validation } = decode(answer.clone())?;
+    Ok(CreatedWebhook { webhook: decode(answer)?, validation })
 }
 
 pub async fn update_webhook(id: &str, body: &WebhookIn) -> Result<Webhook> {
-    decode(fetch(Request::put(&url(&format!("/webhooks/{}", encode(id)))).json(body)).await?).await
+    with_body(Method::PUT, &format!("/webhooks/{}", encode(id)), body).await
 }
 
 /// Enables (`true`) or disables (`false`) a webhook.
@@ -135,9 +138,7 @@ pub async fn set_enabled(id: &str, enabled: bool) -> Result<Webhook> {
 }
 
 pub async fn delete_webhook(id: &str) -> Result<()> {
-    fetch(Request::delete(&url(&format!("/webhooks/{}", encode(id)))).build())
-        .await
-        .map(drop)
+    fetch(Method::DELETE, &format!("/webhooks/{}", encode(id)), None).await.map(drop)
 }
 
 /// Send Test: the form's body (unsaved; `id` given on the modify form, whose masked secrets stand
