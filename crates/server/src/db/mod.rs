@@ -2,6 +2,7 @@
 //! children, so a second backend (PostgreSQL) can be added beside SQLite without touching routes.
 
 pub mod deliveries;
+pub mod delivery_log;
 pub mod webhook_state;
 pub mod webhooks;
 

@@ -36,7 +36,7 @@ pub async fn list_deliveries(
 ) -> Result<Json<Page<Delivery>>, ApiError> {
     let query = DeliveryQuery::from_pairs(query.iter()).map_err(ApiError::Validation)?;
     live(&state, &id).await?;
-    Ok(Json(db::deliveries::list(&state.db, &id, &query).await?))
+    Ok(Json(db::delivery_log::list(&state.db, &id, &query).await?))
 }
 
 /// Redeliver: a new attempt cycle (full retry schedule) with the same message id.
@@ -57,7 +57,7 @@ pub async fn redeliver(
             id.chars().take(64).collect::<String>()
         ))
     };
-    db::deliveries::find(&state.db, &id)
+    db::delivery_log::find(&state.db, &id)
         .await?
         .ok_or_else(not_found)?;
     if !db::deliveries::redeliver(&state.db, &id, &clock::now()).await? {
@@ -69,7 +69,7 @@ pub async fn redeliver(
         });
     }
     state.deliverer.wake.notify_one();
-    let delivery = db::deliveries::find(&state.db, &id)
+    let delivery = db::delivery_log::find(&state.db, &id)
         .await?
         .ok_or_else(not_found)?;
     Ok((axum::http::StatusCode::ACCEPTED, Json(delivery)))
@@ -123,7 +123,7 @@ pub async fn get_stats(
         .and_then(|t| t.replace_nanosecond(0))
         .unwrap_or(now);
     let first = this_hour - time::Duration::hours(23);
-    let rows = db::deliveries::hourly_attempts(&state.db, &id, &clock::format(first)).await?;
+    let rows = db::delivery_log::hourly_attempts(&state.db, &id, &clock::format(first)).await?;
     let buckets: Vec<HourBucket> = (0..24)
         .map(|i| {
             let hour = clock::format(first + time::Duration::hours(i));
