@@ -44,6 +44,11 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ]
 fi
 
 if [ "$MODE" = test ]; then
+  # The Standard Webhooks reference verifier checks our signatures in the server tests.
+  if ! python3 -c 'import standardwebhooks' 2>/dev/null; then
+    say "installing the standardwebhooks reference library (PyPI)"
+    python3 -m pip install -q standardwebhooks
+  fi
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     say "installing Chromium and ChromeDriver from Debian"
     apt-get update -q

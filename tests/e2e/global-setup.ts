@@ -12,7 +12,14 @@ export default async function globalSetup() {
   const dir = mkdtempSync(join(tmpdir(), 'webhook-e2e-'));
   const server = spawn(bin, ['--listen', '127.0.0.1:0', '--database-url', `sqlite://${join(dir, 'e2e.db')}`, '--dist', 'dist'], {
     // Tests send to receivers on loopback, which the target policy refuses unless allowed.
-    env: { ...process.env, WEBHOOK_ALLOW_TARGETS: '127.0.0.0/8', RUST_LOG: 'warn' },
+    // Only loopback is reachable: the example.com URLs of the tests are never contacted.
+    env: {
+      ...process.env,
+      WEBHOOK_ALLOW_TARGETS: '127.0.0.0/8',
+      WEBHOOK_ONLY_ALLOWED_TARGETS: 'true',
+      WEBHOOK_RETRY_SCHEDULE: '1s,2s',
+      RUST_LOG: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
