@@ -207,3 +207,30 @@ async fn toasts_appear_and_can_be_dismissed() {
     leptos::task::tick().await;
     assert!(root.query_selector(".toast").unwrap().is_none());
 }
+
+#[wasm_bindgen_test]
+fn pretty_keeps_key_order_and_strings_intact() {
+    use webhook_console::components::exchange::pretty;
+    let body = r#"{"Msg":"a, b: {c}","action":"update","list":[1,{}],"e":"q\"x"}"#;
+    assert_eq!(
+        pretty(body),
+        "{\n  \"Msg\": \"a, b: {c}\",\n  \"action\": \"update\",\n  \"list\": [\n    1,\n    {}\n  ],\n  \"e\": \"q\\\"x\"\n}"
+    );
+    assert_eq!(pretty("not json, {"), "not json, {");
+}
+
+#[wasm_bindgen_test]
+fn curl_command_quotes_for_the_shell() {
+    use webhook_api::SentRequest;
+    use webhook_console::components::exchange::curl_command;
+    let req = SentRequest {
+        method: "POST".into(),
+        url: "http://127.0.0.1:9/h".into(),
+        headers: [("x-team".to_string(), "it's ops".to_string())].into(),
+        body: r#"{"a":1}"#.into(),
+    };
+    assert_eq!(
+        curl_command(&req),
+        "curl -X POST 'http://127.0.0.1:9/h' \\\n  -H 'x-team: it'\\''s ops' \\\n  --data-raw '{\"a\":1}'"
+    );
+}
