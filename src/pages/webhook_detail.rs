@@ -339,7 +339,7 @@ fn DeliveryItem(delivery: Delivery, on_redeliver: Callback<String>) -> impl Into
             <Show when=move || open.get()>
                 <ol class="attempts">
                     {attempts.get_value().into_iter().map(|a| {
-                        let title = format!("{} · {}", a.number, local_time(&a.started_at));
+                        let title = local_time(&a.started_at);
                         let n = a.number;
                         view! {
                             <li>
