@@ -7,6 +7,7 @@ pub mod components;
 pub mod i18n;
 pub mod pages;
 pub mod storage;
+pub mod task;
 pub mod theme;
 
 #[cfg(test)]

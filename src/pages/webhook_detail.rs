@@ -5,6 +5,7 @@ use crate::api::{self, ClientError};
 use crate::components::exchange::{Exchange, ExchangeView, error_kind_text};
 use crate::components::{ReportDialog, StatusBadge, SuccessChart, Toasts, event_type_picker::event_type_name};
 use crate::i18n::{tr, I18n, T};
+use crate::task::Task;
 use crate::pages::webhook_form::{auth_label, format_label};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -50,24 +51,24 @@ pub fn WebhookDetail() -> impl IntoView {
     });
 
     let report = RwSignal::new(None::<Option<api::Result<SendReport>>>);
-    let send = Action::new_local(move |id: &String| {
-        let id = id.clone();
+    let sending = Task::new();
+    let send = move |id: String| {
         report.set(Some(None));
-        async move {
+        sending.run(async move {
             report.set(Some(Some(api::send(&id).await)));
             changes.update(|n| *n += 1);
-        }
-    });
-    let toggle = Action::new_local(move |(id, enable): &(String, bool)| {
-        let (id, enable) = (id.clone(), *enable);
-        async move {
+        });
+    };
+    let toggling = Task::new();
+    let toggle = move |id: String, enable: bool| {
+        toggling.run(async move {
             match api::set_enabled(&id, enable).await {
                 Ok(w) => toasts.success(i18n.fmt(if enable { T::EnabledToast } else { T::DisabledToast }, &[("name", &w.name)])),
                 Err(e) => toasts.error(e.message(i18n.lang.get_untracked())),
             }
             changes.update(|n| *n += 1);
-        }
-    });
+        });
+    };
 
     view! {
         {move || match webhook.get() {
@@ -83,10 +84,10 @@ pub fn WebhookDetail() -> impl IntoView {
                                     <StatusBadge status=w.status />
                                     <div class="row-actions">
                                         <a class="btn" href=format!("/webhooks/{}/edit", w.id)>{tr(T::Modify)}</a>
-                                        <button type="button" class="btn" on:click=move |_| { send.dispatch(send_id.clone()); }>
+                                        <button type="button" class="btn" on:click=move |_| send(send_id.clone())>
                                             {tr(T::Send)}
                                         </button>
-                                        <button type="button" class="btn" disabled=toggle.pending() on:click=move |_| { toggle.dispatch((wid.clone(), !enabled)); }>
+                                        <button type="button" class="btn" disabled=move || toggling.pending() on:click=move |_| toggle(wid.clone(), !enabled)>
                                             {move || i18n.t(if enabled { T::Disable } else { T::Enable })}
                                         </button>
                                     </div>
@@ -195,28 +196,29 @@ fn Activity(webhook_id: String, changes: RwSignal<u32>) -> impl IntoView {
         let total = deliveries.get().and_then(Result::ok).map_or(0, |p| p.total_count);
         total.div_ceil(webhook_api::DEFAULT_PAGE_SIZE as u64).max(1) as u32
     });
-    let redeliver = Action::new_local(move |delivery_id: &String| {
-        let delivery_id = delivery_id.clone();
-        async move {
+    let redelivering = Task::new();
+    let redeliver = move |delivery_id: String| {
+        redelivering.run(async move {
             match api::redeliver(&delivery_id).await {
                 Ok(_) => toasts.success(i18n.t(T::Redelivered)),
                 Err(e) => toasts.error(e.message(i18n.lang.get_untracked())),
             }
             changes.update(|n| *n += 1);
-        }
-    });
+        });
+    };
     let since = RwSignal::new(String::new());
-    let recover = Action::new_local(move |local: &String| {
+    let recovering = Task::new();
+    let recover = move |local: String| {
         // datetime-local is the browser's local time; the API wants UTC.
         let since = String::from(js_sys::Date::new(&local.as_str().into()).to_iso_string());
-        async move {
+        recovering.run(async move {
             match api::recover(&id.get_value(), since).await {
                 Ok(r) => toasts.success(i18n.fmt(T::Recovered, &[("n", &r.count.to_string())])),
                 Err(e) => toasts.error(e.message(i18n.lang.get_untracked())),
             }
             changes.update(|n| *n += 1);
-        }
-    });
+        });
+    };
     view! {
         <section class="card">
             <h2>{tr(T::SuccessRate)}</h2>
@@ -246,7 +248,7 @@ fn Activity(webhook_id: String, changes: RwSignal<u32>) -> impl IntoView {
                     on:submit=move |ev| {
                         ev.prevent_default();
                         if !since.get_untracked().is_empty() {
-                            recover.dispatch(since.get_untracked());
+                            recover(since.get_untracked());
                         }
                     }
                 >
@@ -261,7 +263,7 @@ fn Activity(webhook_id: String, changes: RwSignal<u32>) -> impl IntoView {
                             on:input=move |ev| since.set(event_target_value(&ev))
                         />
                     </div>
-                    <button type="submit" class="btn" disabled=recover.pending()>{tr(T::Recover)}</button>
+                    <button type="submit" class="btn" disabled=move || recovering.pending()>{tr(T::Recover)}</button>
                 </form>
                 <button type="button" class="btn btn-quiet" on:click=move |_| changes.update(|n| *n += 1)>
                     {tr(T::Refresh)}
@@ -277,7 +279,7 @@ fn Activity(webhook_id: String, changes: RwSignal<u32>) -> impl IntoView {
                 // Keyed by what can change, so a refresh leaves unchanged deliveries (and their open
                 // attempts) as they are.
                 <For each=move || rows.get() key=|d| (d.id.clone(), d.attempts.len(), d.status) let:d>
-                    <DeliveryItem delivery=d on_redeliver=Callback::new(move |id| { redeliver.dispatch(id); }) />
+                    <DeliveryItem delivery=d on_redeliver=Callback::new(redeliver) />
                 </For>
             </ul>
             <Show when=move || pages.get().gt(&1)>

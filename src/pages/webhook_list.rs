@@ -7,6 +7,7 @@ use crate::components::{
     ConfirmDialog, Pagination, ReportDialog, StatusBadge, Toasts, event_type_picker::event_type_name,
 };
 use crate::i18n::{tr, I18n, T};
+use crate::task::Task;
 use crate::pages::webhook_form::auth_label;
 use leptos::prelude::*;
 use leptos_router::{NavigateOptions, hooks::use_navigate, hooks::use_query_map};
@@ -99,10 +100,10 @@ pub fn WebhookList() -> impl IntoView {
 
     // Row actions.
     let busy_row = RwSignal::new(None::<String>);
-    let toggle = Action::new_local(move |(w, enable): &(Webhook, bool)| {
-        let (w, enable) = (w.clone(), *enable);
+    let working = Task::new();
+    let toggle = move |(w, enable): (Webhook, bool)| {
         busy_row.set(Some(w.id.clone()));
-        async move {
+        working.run(async move {
             let result = api::set_enabled(&w.id, enable).await;
             busy_row.set(None);
             match result {
@@ -119,26 +120,25 @@ pub fn WebhookList() -> impl IntoView {
                 }
                 Err(e) => toasts.error(e.message(i18n.lang.get_untracked())),
             }
-        }
-    });
+        });
+    };
     // Send: a sample event to the saved webhook, with the exchange shown as a report.
     let report = RwSignal::new(None::<Option<api::Result<webhook_api::SendReport>>>);
     let report_subject = RwSignal::new(String::new());
-    let send = Action::new_local(move |w: &Webhook| {
-        let w = w.clone();
+    let send = move |w: Webhook| {
         report_subject.set(w.name.clone());
         report.set(Some(None));
-        async move {
+        working.run(async move {
             let result = api::send(&w.id).await;
             report.set(Some(Some(result)));
             // The send updates the webhook's status.
             changes.update(|n| *n += 1);
-        }
-    });
+        });
+    };
     let to_delete = RwSignal::new(None::<Webhook>);
-    let delete = Action::new_local(move |w: &Webhook| {
-        let w = w.clone();
-        async move {
+    let deleting = Task::new();
+    let delete = move |w: Webhook| {
+        deleting.run(async move {
             match api::delete_webhook(&w.id).await {
                 Ok(()) => {
                     toasts.success(i18n.fmt(T::Deleted, &[("name", &w.name)]));
@@ -147,8 +147,8 @@ pub fn WebhookList() -> impl IntoView {
                 }
                 Err(e) => toasts.error(e.message(i18n.lang.get_untracked())),
             }
-        }
-    });
+        });
+    };
 
     view! {
         <section class="card">
@@ -200,7 +200,7 @@ pub fn WebhookList() -> impl IntoView {
                         Some(Ok(p)) => {
                             let total = p.total_count;
                             view! {
-                                <WebhookTable rows=p.results busy_row=busy_row on_toggle=Callback::new(move |a| { toggle.dispatch(a); }) on_delete=Callback::new(move |w| to_delete.set(Some(w))) on_send=Callback::new(move |w| { send.dispatch(w); }) />
+                                <WebhookTable rows=p.results busy_row=busy_row on_toggle=Callback::new(toggle) on_delete=Callback::new(move |w| to_delete.set(Some(w))) on_send=Callback::new(send) />
                                 <Pagination
                                     page=Signal::derive(move || query.get().page)
                                     page_size=Signal::derive(move || query.get().page_size)
@@ -219,13 +219,13 @@ pub fn WebhookList() -> impl IntoView {
                 let name = to_delete.with(|w| w.as_ref().map(|w| w.name.clone()).unwrap_or_default());
                 i18n.fmt(T::ConfirmDeleteText, &[("name", &name)])
             })
-            confirm_label=Signal::derive(move || i18n.t(if delete.pending().get() { T::Working } else { T::Delete }))
+            confirm_label=Signal::derive(move || i18n.t(if deleting.pending() { T::Working } else { T::Delete }))
             cancel_label=Signal::derive(tr(T::Cancel))
             danger=true
-            pending=delete.pending()
+            pending=Signal::derive(move || deleting.pending())
             on_confirm=move || {
                 if let Some(w) = to_delete.get_untracked() {
-                    delete.dispatch(w);
+                    delete(w);
                 }
             }
             on_cancel=move || to_delete.set(None)

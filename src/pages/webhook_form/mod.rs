@@ -8,6 +8,7 @@ use crate::api::{self, ClientError};
 use crate::components::field::error_id;
 use crate::components::{ConfirmDialog, EventTypePicker, Field, ReportDialog, Toasts};
 use crate::i18n::{tr, I18n, T};
+use crate::task::Task;
 use draft::{Draft, generate_secret};
 use leptos::prelude::*;
 use leptos_router::{hooks::use_navigate, hooks::use_params_map};
@@ -107,56 +108,52 @@ fn WebhookForm(
     let dirty = move || input.with(|i| initial.with_value(|init| i != init));
 
     let id = StoredValue::new(id);
-    let save = Action::new_local(move |body: &WebhookIn| {
-        let (body, id) = (body.clone(), id.get_value());
-        async move {
-            match id {
-                None => api::create_webhook(&body).await,
-                Some(id) => api::update_webhook(&id, &body)
-                    .await
-                    .map(|webhook| CreatedWebhook { webhook, validation: None }),
-            }
-        }
-    });
     let list_url = "/webhooks";
-    // Reacts to a finished save only (not to, say, a language switch afterwards).
-    Effect::new({
+    let saving = Task::new();
+    let save = {
         let navigate = navigate.clone();
-        move || {
-            let result = save.value().get();
-            untrack(|| match result {
-                Some(Ok(CreatedWebhook { webhook, validation })) => {
-                    toasts.success(saved_toast(i18n, creating, &webhook));
-                    // A new webhook's VALIDATE message: its outcome matters, not only the save.
-                    match validation {
-                        Some(v) if v.ok => toasts.success(i18n.t(T::ValidateOk)),
-                        Some(v) => {
-                            let reason = match (&v.error, &v.response) {
-                                (Some(e), _) => e.message.clone(),
-                                (None, Some(r)) => format!("HTTP {}", r.status),
-                                (None, None) => String::new(),
-                            };
-                            toasts.error(i18n.fmt(T::ValidateFailed, &[("reason", &reason)]))
+        move |body: WebhookIn| {
+            let (id, navigate) = (id.get_value(), navigate.clone());
+            saving.run(async move {
+                let result = match id {
+                    None => api::create_webhook(&body).await,
+                    Some(id) => api::update_webhook(&id, &body)
+                        .await
+                        .map(|webhook| CreatedWebhook { webhook, validation: None }),
+                };
+                match result {
+                    Ok(CreatedWebhook { webhook, validation }) => {
+                        toasts.success(saved_toast(i18n, creating, &webhook));
+                        // A new webhook's VALIDATE message: its outcome matters, not only the save.
+                        match validation {
+                            Some(v) if v.ok => toasts.success(i18n.t(T::ValidateOk)),
+                            Some(v) => {
+                                let reason = match (&v.error, &v.response) {
+                                    (Some(e), _) => e.message.clone(),
+                                    (None, Some(r)) => format!("HTTP {}", r.status),
+                                    (None, None) => String::new(),
+                                };
+                                toasts.error(i18n.fmt(T::ValidateFailed, &[("reason", &reason)]))
+                            }
+                            None => {}
                         }
-                        None => {}
+                        navigate(list_url, Default::default());
                     }
-                    navigate(list_url, Default::default());
+                    Err(e) => {
+                        let fields = e.fields();
+                        let lang = i18n.lang.get_untracked();
+                        toasts.error(if fields.is_empty() {
+                            e.message(lang)
+                        } else {
+                            T::FixErrors.get(lang).into()
+                        });
+                        focus_first_invalid(|f| fields.contains_key(f));
+                        server_errors.set(fields);
+                    }
                 }
-                Some(Err(e)) => {
-                    let fields = e.fields();
-                    let lang = i18n.lang.get();
-                    toasts.error(if fields.is_empty() {
-                        e.message(lang)
-                    } else {
-                        T::FixErrors.get(lang).into()
-                    });
-                    focus_first_invalid(|f| fields.contains_key(f));
-                    server_errors.set(fields);
-                }
-                None => {}
-            })
+            });
         }
-    });
+    };
     // Shows every client-side error and focuses the first; true when there is none.
     let check = move || {
         submitted.set(true);
@@ -172,21 +169,22 @@ fn WebhookForm(
         if !check() {
             return;
         }
-        save.dispatch(input.get());
+        save(input.get());
     };
     // Send Test: the form as it is now, through the real delivery path; nothing is saved.
     let report = RwSignal::new(None::<Option<api::Result<SendReport>>>);
-    let send_test = Action::new_local(move |body: &WebhookIn| {
-        let (body, id) = (body.clone(), id.get_value());
-        async move {
-            report.set(Some(None));
+    let testing = Task::new();
+    let send_test = move |body: WebhookIn| {
+        let id = id.get_value();
+        report.set(Some(None));
+        testing.run(async move {
             let result = api::send_test(id.as_deref(), &body).await;
             if let Err(e) = &result {
                 server_errors.set(e.fields());
             }
             report.set(Some(Some(result)));
-        }
-    });
+        });
+    };
 
     let confirm_discard = RwSignal::new(false);
     let cancel = {
@@ -392,23 +390,23 @@ fn WebhookForm(
                     <button
                         type="button"
                         class="btn btn-left"
-                        disabled=send_test.pending()
+                        disabled=move || testing.pending()
                         on:click=move |_| {
                             if check() {
-                                send_test.dispatch(input.get_untracked());
+                                send_test(input.get_untracked());
                             }
                         }
                     >
-                        {move || i18n.t(if send_test.pending().get() { T::Sending } else { T::SendTest })}
+                        {move || i18n.t(if testing.pending() { T::Sending } else { T::SendTest })}
                     </button>
                     <button type="button" class="btn" on:click=cancel>{tr(T::Cancel)}</button>
                     <button
                         type="submit"
                         class="btn btn-primary"
-                        disabled=save.pending()
-                        aria-busy=move || save.pending().get().to_string()
+                        disabled=move || saving.pending()
+                        aria-busy=move || saving.pending().to_string()
                     >
-                        {move || i18n.t(if save.pending().get() { T::Saving } else { T::Submit })}
+                        {move || i18n.t(if saving.pending() { T::Saving } else { T::Submit })}
                     </button>
                 </div>
             </form>
@@ -631,19 +629,18 @@ fn Preview(
     input: Memo<WebhookIn>,
 ) -> impl IntoView {
     let i18n = I18n::expect();
-    let preview = Action::new_local(move |body: &WebhookIn| {
-        let body = body.clone();
-        async move { api::preview(&body).await }
-    });
+    let preview = RwSignal::new(None::<api::Result<webhook_api::SentRequest>>);
+    let previewing = Task::new();
+    let run_preview = move |body: WebhookIn| previewing.run(async move { preview.set(Some(api::preview(&body).await)) });
     view! {
         <div class="field">
             <div class="exchange-head">
                 <span class="field-hint">{tr(T::PreviewHint)}</span>
-                <button type="button" class="btn btn-small" on:click=move |_| { preview.dispatch(input.get_untracked()); }>
+                <button type="button" class="btn btn-small" on:click=move |_| run_preview(input.get_untracked())>
                     {tr(T::Preview)}
                 </button>
             </div>
-            {move || preview.value().get().map(|r| match r {
+            {move || preview.get().map(|r| match r {
                 Ok(req) => view! {
                     <pre class="code" aria-label=tr(T::Preview)>
                         {crate::components::exchange::curl_command(&req)}
