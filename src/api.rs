@@ -3,10 +3,12 @@
 
 use crate::i18n::{Lang, T};
 use gloo_net::http::{Method, RequestBuilder};
+use leptos::prelude::*;
 use serde::de::DeserializeOwned;
+use std::marker::PhantomData;
 use webhook_api::{
-    API_PREFIX, CreatedValidation, CreatedWebhook, Delivery, DeliveryQuery, DeliveryStats, ErrorBody, FieldErrors, Page, RecoverIn,
-    RecoverOut, SendReport, SentRequest, Webhook, WebhookIn, WebhookQuery, WebhookStat,
+    API_PREFIX, CreatedValidation, CreatedWebhook, Delivery, DeliveryQuery, ErrorBody, FieldErrors, RecoverIn,
+    RecoverOut, SendReport, SentRequest, Webhook, WebhookIn, WebhookQuery,
 };
 
 /// Why a call failed, as the user needs to hear it.
@@ -94,8 +96,39 @@ fn decode<V: DeserializeOwned>((status, text): (u16, String)) -> Result<V> {
     serde_json::from_str(&text).map_err(|_| ClientError::Unexpected { status })
 }
 
-async fn get<V: DeserializeOwned>(path: &str) -> Result<V> {
-    decode(fetch(Method::GET, path, None).await?)
+/// Data a page shows, fetched again whenever the path (or anything it tracks) changes. Every
+/// such resource holds the raw answer and is the same type, so Leptos's resource machinery
+/// exists once in the wasm; [`Loaded::get`] decodes.
+pub struct Loaded<V> {
+    answer: LocalResource<Result<(u16, String)>>,
+    value: PhantomData<fn() -> V>,
+}
+
+impl<V> Clone for Loaded<V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<V> Copy for Loaded<V> {}
+
+impl<V: DeserializeOwned> Loaded<V> {
+    /// Loads `path` (under the API prefix) now and whenever what `path` reads changes.
+    pub fn new(path: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        Self { answer: load(Signal::derive(path)), value: PhantomData }
+    }
+
+    /// The last answer (tracked); `None` until the first one arrives.
+    pub fn get(self) -> Option<Result<V>> {
+        self.answer.get().map(|answer| answer.and_then(decode))
+    }
+}
+
+fn load(path: Signal<String>) -> LocalResource<Result<(u16, String)>> {
+    LocalResource::new(move || {
+        let path = path.get();
+        async move { fetch(Method::GET, &path, None).await }
+    })
 }
 
 async fn with_body<V: DeserializeOwned>(method: Method, path: &str, body: &impl serde::Serialize) -> Result<V> {
@@ -107,16 +140,17 @@ async fn post<V: DeserializeOwned>(path: &str, body: &impl serde::Serialize) -> 
     with_body(Method::POST, path, body).await
 }
 
-pub async fn list_webhooks(q: &WebhookQuery) -> Result<Page<Webhook>> {
-    get(&format!("/webhooks?{}", query_string(&q.to_pairs()))).await
+/// The path of a page of the webhook list, for a `Loaded<Page<Webhook>>`.
+pub fn webhooks_path(q: &WebhookQuery) -> String {
+    format!("/webhooks?{}", query_string(&q.to_pairs()))
 }
 
-pub async fn webhook_stat() -> Result<WebhookStat> {
-    get("/webhooks/stat").await
-}
+/// The path of the counts by status, for a `Loaded<WebhookStat>`.
+pub const WEBHOOK_STAT_PATH: &str = "/webhooks/stat";
 
-pub async fn get_webhook(id: &str) -> Result<Webhook> {
-    get(&format!("/webhooks/{}", encode(id))).await
+/// The path of one webhook, for a `Loaded<Webhook>`.
+pub fn webhook_path(id: &str) -> String {
+    format!("/webhooks/{}", encode(id))
 }
 
 /// Creates a webhook; the answer carries the VALIDATE exchange with its receiver.
@@ -160,12 +194,14 @@ pub async fn preview(body: &WebhookIn) -> Result<SentRequest> {
     post("/webhooks/preview", body).await
 }
 
-pub async fn list_deliveries(id: &str, q: &DeliveryQuery) -> Result<Page<Delivery>> {
-    get(&format!("/webhooks/{}/deliveries?{}", encode(id), query_string(&q.to_pairs()))).await
+/// The path of a page of a webhook's deliveries, for a `Loaded<Page<Delivery>>`.
+pub fn deliveries_path(id: &str, q: &DeliveryQuery) -> String {
+    format!("/webhooks/{}/deliveries?{}", encode(id), query_string(&q.to_pairs()))
 }
 
-pub async fn delivery_stats(id: &str) -> Result<DeliveryStats> {
-    get(&format!("/webhooks/{}/stats", encode(id))).await
+/// The path of a webhook's success counts, for a `Loaded<DeliveryStats>`.
+pub fn delivery_stats_path(id: &str) -> String {
+    format!("/webhooks/{}/stats", encode(id))
 }
 
 pub async fn redeliver(delivery_id: &str) -> Result<Delivery> {

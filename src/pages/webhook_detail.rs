@@ -44,10 +44,9 @@ pub fn WebhookDetail() -> impl IntoView {
             h.clear();
         }
     });
-    let webhook = LocalResource::new(move || {
-        let id = id.get();
+    let webhook = api::Loaded::<Webhook>::new(move || {
         changes.track();
-        async move { api::get_webhook(&id).await }
+        id.with(|id| api::webhook_path(id))
     });
 
     let report = RwSignal::new(None::<Option<api::Result<SendReport>>>);
@@ -180,16 +179,14 @@ fn Activity(webhook_id: String, changes: RwSignal<u32>) -> impl IntoView {
     let id = StoredValue::new(webhook_id);
     let status = RwSignal::new(None::<DeliveryStatus>);
     let page = RwSignal::new(1u32);
-    let stats = LocalResource::new(move || {
+    let stats = api::Loaded::<webhook_api::DeliveryStats>::new(move || {
         changes.track();
-        let id = id.get_value();
-        async move { api::delivery_stats(&id).await }
+        id.with_value(|id| api::delivery_stats_path(id))
     });
-    let deliveries = LocalResource::new(move || {
+    let deliveries = api::Loaded::<webhook_api::Page<Delivery>>::new(move || {
         changes.track();
         let q = DeliveryQuery { status: status.get(), page: page.get(), ..DeliveryQuery::default() };
-        let id = id.get_value();
-        async move { api::list_deliveries(&id, &q).await }
+        id.with_value(|id| api::deliveries_path(id, &q))
     });
     let rows = Memo::new(move |_| deliveries.get().and_then(Result::ok).map(|p| p.results).unwrap_or_default());
     let pages = Memo::new(move |_| {

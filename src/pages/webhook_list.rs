@@ -88,14 +88,13 @@ pub fn WebhookList() -> impl IntoView {
 
     // Bumped after every change, so the list and the counts are fetched again.
     let changes = RwSignal::new(0u32);
-    let page = LocalResource::new(move || {
-        let q = query.get();
+    let page = api::Loaded::<webhook_api::Page<Webhook>>::new(move || {
         changes.track();
-        async move { api::list_webhooks(&q).await }
+        query.with(api::webhooks_path)
     });
-    let stat = LocalResource::new(move || {
+    let stat = api::Loaded::new(move || {
         changes.track();
-        api::webhook_stat()
+        api::WEBHOOK_STAT_PATH.to_string()
     });
 
     // Row actions.
@@ -371,7 +370,7 @@ fn Filters(
 #[component]
 fn StatCounts(
     /// The counts, fetched by the page.
-    stat: LocalResource<api::Result<webhook_api::WebhookStat>>,
+    stat: api::Loaded<webhook_api::WebhookStat>,
     /// The list's current query, to build the links.
     query: Memo<WebhookQuery>,
 ) -> impl IntoView {

@@ -146,6 +146,11 @@ pub struct Delivery {
     pub kind: DeliveryKind,
     /// The events in this message, in order; empty for VALIDATE.
     pub event_ids: Vec<String>,
+    /// Why these events went to this webhook: `webhook` (its own event types) or
+    /// `subscription:<topic id>`. A delivery carries events of one rule only.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub rule: crate::RouteRule,
     /// Sent as `webhook-id` on every attempt, so receivers can drop duplicates.
     pub message_id: String,
     pub status: DeliveryStatus,

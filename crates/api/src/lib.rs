@@ -6,8 +6,11 @@ pub mod catalog;
 pub mod delivery;
 pub mod error;
 pub mod event;
+pub mod event_log;
 pub mod format;
 pub mod query;
+pub mod subscription;
+pub mod topics;
 pub mod validate;
 pub mod webhook;
 
@@ -15,8 +18,11 @@ pub use catalog::{EVENT_TYPES, EventCategory, EventTypeInfo};
 pub use delivery::*;
 pub use error::{ErrorBody, ErrorDetail, FieldErrors};
 pub use event::*;
+pub use event_log::*;
 pub use format::{DEFAULT_MSG_KEY, PayloadFormat};
 pub use query::*;
+pub use subscription::*;
+pub use topics::{TOPICS, TopicDef, TopicFilter};
 pub use validate::{FieldError, Lang};
 pub use webhook::*;
 

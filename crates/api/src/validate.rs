@@ -3,9 +3,11 @@
 //! server on every write, so both always agree.
 
 pub mod event;
+pub mod subscription;
 pub mod webhook;
 
 pub use event::validate_event;
+pub use subscription::validate_subscription;
 pub use webhook::*;
 
 pub const NAME_MAX: usize = 128;
@@ -69,6 +71,9 @@ pub enum FieldError {
     NotAnObject,
     Word,
     Timestamp,
+    NoSeverity,
+    /// A list entry given twice.
+    Duplicate(String),
 }
 
 impl FieldError {
@@ -205,6 +210,18 @@ impl FieldError {
                 "Must be an RFC 3339 time such as 2026-11-23T18:16:36Z.",
                 "必须是 RFC 3339 时间，例如 2026-11-23T18:16:36Z。",
             ),
+            NoSeverity => pick(
+                zh,
+                "Select at least one severity.",
+                "请至少选择一个严重级别。",
+            ),
+            Duplicate(v) => {
+                if zh {
+                    format!("“{v}”重复。")
+                } else {
+                    format!("'{v}' is listed twice.")
+                }
+            }
         }
     }
 }

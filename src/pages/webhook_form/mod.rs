@@ -30,10 +30,7 @@ pub fn WebhookNew() -> impl IntoView {
 pub fn WebhookEdit() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let webhook = LocalResource::new(move || {
-        let id = id();
-        async move { api::get_webhook(&id).await }
-    });
+    let webhook = api::Loaded::<Webhook>::new(move || api::webhook_path(&id()));
     view! {
         {move || match webhook.get() {
                     None => view! { <p class="card loading">{tr(T::Loading)}</p> }.into_any(),

@@ -4,9 +4,9 @@
 use sqlx::sqlite::SqliteRow;
 use sqlx::types::Json;
 use sqlx::{Row, SqlitePool};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use webhook_api::{
-    DeliveryKind, DeliveryStatus, EventIn, FailureDetails, SendReport, WebhookStatus,
+    DeliveryKind, DeliveryStatus, EventIn, FailureDetails, RouteRule, SendReport, WebhookStatus,
 };
 
 /// A delivery the worker has claimed.
@@ -29,17 +29,24 @@ pub struct Outcome {
 }
 
 /// Stores `events` (id, event with `occurred_at` set) and, in the same transaction, one delivery
-/// per matching enabled webhook and batch of at most its `batch_size` events. Returns how many
-/// deliveries were queued. Nothing is stored unless all of it is.
+/// per matching enabled webhook, rule and batch of at most its `batch_size` events. Returns how
+/// many deliveries were queued. Nothing is stored unless all of it is.
+///
+/// Routing (DESIGN §4): an event goes to a live, enabled webhook whose own event types include
+/// its type (rule `webhook`), or that receives an enabled topic whose filter matches it (rule
+/// `subscription:<topic>`, the first such topic in catalog order). Each webhook gets an event
+/// once; when both match, the webhook's own filter is the recorded rule.
 pub async fn accept_events(
     pool: &SqlitePool,
     events: &[(String, EventIn)],
     now: &str,
 ) -> Result<u64, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    // webhook id → (batch size, its events in posted order), and the targets of each event type.
-    let mut fan_out: HashMap<String, (usize, Vec<String>)> = HashMap::new();
+    // (webhook id, rule) → (batch size, its events in posted order), and the targets of each
+    // event type by the webhooks' own filters.
+    let mut fan_out: HashMap<(String, RouteRule), (usize, Vec<String>)> = HashMap::new();
     let mut targets_of: HashMap<String, Vec<(String, i64)>> = HashMap::new();
+    let topics = super::subscriptions::routes(&mut tx).await?;
     for (id, e) in events {
         sqlx::query(
             "INSERT INTO events (id, type, action, resource_type, resource_id, resource_details, \
@@ -69,17 +76,28 @@ pub async fn accept_events(
             .await?;
             targets_of.insert(e.event_type.clone(), targets);
         }
-        for (webhook_id, batch) in &targets_of[&e.event_type] {
+        let own = targets_of[&e.event_type]
+            .iter()
+            .map(|target| (target, RouteRule::Webhook));
+        let by_topic = topics.iter().filter(|t| t.filter.matches(e)).flat_map(|t| {
+            let rule = RouteRule::Subscription(t.topic_id.to_string());
+            t.receivers.iter().map(move |target| (target, rule.clone()))
+        });
+        let mut reached = HashSet::new();
+        for ((webhook_id, batch), rule) in own.chain(by_topic) {
+            if !reached.insert(webhook_id) {
+                continue;
+            }
             let batch = usize::try_from(*batch).unwrap_or(1).max(1);
             fan_out
-                .entry(webhook_id.clone())
+                .entry((webhook_id.clone(), rule))
                 .or_insert_with(|| (batch, Vec::new()))
                 .1
                 .push(id.clone());
         }
     }
     let mut queued = 0;
-    for (webhook_id, (batch, ids)) in fan_out {
+    for ((webhook_id, rule), (batch, ids)) in fan_out {
         for chunk in ids.chunks(batch) {
             let id = uuid::Uuid::now_v7().to_string();
             insert_delivery(
@@ -87,6 +105,7 @@ pub async fn accept_events(
                 &id,
                 &webhook_id,
                 DeliveryKind::Event,
+                &rule,
                 chunk,
                 DeliveryStatus::Pending,
                 Some(now),
@@ -106,6 +125,7 @@ async fn insert_delivery(
     id: &str,
     webhook_id: &str,
     kind: DeliveryKind,
+    rule: &RouteRule,
     event_ids: &[String],
     status: DeliveryStatus,
     next_attempt_at: Option<&str>,
@@ -114,20 +134,31 @@ async fn insert_delivery(
     // The message id is Standard Webhooks' `msg_` + the delivery id: one per delivery, kept
     // across retries and redeliveries.
     sqlx::query(
-        "INSERT INTO deliveries (id, webhook_id, kind, event_ids, message_id, status, next_attempt_at, \
-         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO deliveries (id, webhook_id, kind, rule, event_ids, message_id, status, \
+         next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(id)
     .bind(webhook_id)
     .bind(kind_str(kind))
+    .bind(rule.to_string())
     .bind(Json(event_ids))
     .bind(message_id_of(id))
     .bind(status.as_str())
     .bind(next_attempt_at)
     .bind(now)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    if !event_ids.is_empty() {
+        // The events log finds an event's deliveries through this.
+        sqlx::query(
+            "INSERT INTO delivery_events (event_id, delivery_id) SELECT value, ? FROM json_each(?)",
+        )
+        .bind(id)
+        .bind(Json(event_ids))
+        .execute(conn)
+        .await?;
+    }
     Ok(())
 }
 
@@ -158,6 +189,7 @@ pub async fn insert_validation(
         id,
         webhook_id,
         DeliveryKind::Validate,
+        &RouteRule::Webhook,
         &[],
         status,
         None,

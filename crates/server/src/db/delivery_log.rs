@@ -5,9 +5,10 @@ use super::deliveries::{count, text_enum};
 use sqlx::sqlite::SqliteRow;
 use sqlx::types::Json;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
-use webhook_api::{Attempt, Delivery, DeliveryQuery, Page};
+use webhook_api::{Attempt, Delivery, DeliveryQuery, Page, RouteRule};
 
-const SELECT: &str = "SELECT id, webhook_id, kind, event_ids, message_id, status, created_at, next_attempt_at FROM deliveries";
+const SELECT: &str = "SELECT id, webhook_id, kind, rule, event_ids, message_id, status, created_at, \
+     next_attempt_at FROM deliveries";
 
 /// One delivery with its attempts.
 pub async fn find(pool: &SqlitePool, id: &str) -> Result<Option<Delivery>, sqlx::Error> {
@@ -112,6 +113,7 @@ fn from_row(row: &SqliteRow) -> Result<Delivery, sqlx::Error> {
         id: row.try_get("id")?,
         webhook_id: row.try_get("webhook_id")?,
         kind: text_enum(row.try_get("kind")?)?,
+        rule: rule(row.try_get("rule")?)?,
         event_ids: row.try_get::<Json<_>, _>("event_ids")?.0,
         message_id: row.try_get("message_id")?,
         status: text_enum(row.try_get("status")?)?,
@@ -119,4 +121,8 @@ fn from_row(row: &SqliteRow) -> Result<Delivery, sqlx::Error> {
         created_at: row.try_get("created_at")?,
         next_attempt_at: row.try_get("next_attempt_at")?,
     })
+}
+
+pub(super) fn rule(s: String) -> Result<RouteRule, sqlx::Error> {
+    RouteRule::parse(&s).ok_or_else(|| sqlx::Error::Decode(format!("bad rule '{s}'").into()))
 }

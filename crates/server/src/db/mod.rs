@@ -3,6 +3,8 @@
 
 pub mod deliveries;
 pub mod delivery_log;
+pub mod event_log;
+pub mod subscriptions;
 pub mod webhook_state;
 pub mod webhooks;
 

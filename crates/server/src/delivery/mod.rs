@@ -100,6 +100,11 @@ pub fn sample_event(w: &WebhookIn) -> EventIn {
         .first()
         .map(String::as_str)
         .unwrap_or("resource.update");
+    sample_event_of(key)
+}
+
+/// A made-up event of the event type `key` (a catalog key).
+pub fn sample_event_of(key: &str) -> EventIn {
     let (prefix, rest) = key.split_once('.').unwrap_or(("resource", key));
     let resource_type = if prefix == "host" { "host" } else { "server" };
     let action = if prefix == "host" || prefix == "metric" {

@@ -2,10 +2,12 @@
 //! paths and wrong methods so clients always get the JSON error body.
 
 pub mod deliveries;
+pub mod event_log;
 pub mod event_types;
 pub mod events;
 pub mod openapi;
 pub mod send;
+pub mod subscriptions;
 pub mod webhooks;
 
 use crate::AppState;
@@ -21,6 +23,8 @@ pub fn router() -> Router<AppState> {
         .merge(webhooks::router())
         .merge(send::router())
         .merge(events::router())
+        .merge(event_log::router())
+        .merge(subscriptions::router())
         .merge(deliveries::router())
         .merge(event_types::router())
         .merge(openapi::router())

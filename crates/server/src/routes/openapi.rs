@@ -1,7 +1,7 @@
 //! `/api/v1/openapi.json`: the OpenAPI 3 description of the API, generated from the handlers'
 //! annotations and the contract types, so it cannot drift from the code.
 
-use super::{deliveries, event_types, events, send, webhooks};
+use super::{deliveries, event_log, event_types, events, send, subscriptions, webhooks};
 use crate::AppState;
 use crate::extract::Json;
 use axum::Router;
@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(
         title = "Webhook Console API",
-        description = "Manage notification webhooks, post events, and follow their deliveries."
+        description = "Manage notification webhooks and message subscriptions, post events, and follow their deliveries."
     ),
     paths(
         webhooks::list_webhooks,
@@ -29,6 +29,17 @@ use utoipa::OpenApi;
         send::preview_webhook,
         send::rotate_secret,
         events::post_events,
+        event_log::list_events,
+        event_log::get_event,
+        subscriptions::list_subscriptions,
+        subscriptions::get_impact,
+        subscriptions::get_subscription,
+        subscriptions::update_subscription,
+        subscriptions::enable_subscription,
+        subscriptions::disable_subscription,
+        subscriptions::add_receiver,
+        subscriptions::remove_receiver,
+        subscriptions::test_subscription,
         deliveries::list_deliveries,
         deliveries::redeliver,
         deliveries::recover,

@@ -1,0 +1,322 @@
+//! `/api/v1/subscriptions`: message-subscription settings (seed 002). The shipped topics with
+//! their filters, enable/disable, receivers (webhooks), Test (a sample event through the real
+//! queue) and the impact of disabling or deleting a webhook or disabling a topic.
+
+use super::webhooks::live;
+use crate::AppState;
+use crate::clock;
+use crate::db;
+use crate::delivery::sample_event_of;
+use crate::error::ApiError;
+use crate::extract::{Actor, Json, Path, QueryPairs};
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{delete, get, post};
+use webhook_api::subscription::IMPACT_DAYS;
+use webhook_api::topics::TopicFilter;
+use webhook_api::validate::validate_subscription;
+use webhook_api::{
+    ErrorBody, EventIn, ImpactChange, ImpactedTopic, Lang, Page, ReceiverIn, Subscription,
+    SubscriptionImpact, SubscriptionIn, SubscriptionTest,
+};
+
+/// List every topic with its filter, state and receivers, in catalog order.
+#[utoipa::path(get, path = "/api/v1/subscriptions", tag = "subscriptions",
+    responses((status = 200, description = "All topics", body = Page<Subscription>)))]
+pub async fn list_subscriptions(
+    State(state): State<AppState>,
+) -> Result<Json<Page<Subscription>>, ApiError> {
+    let results = db::subscriptions::list(&state.db).await?;
+    Ok(Json(Page {
+        total_count: results.len() as u64,
+        results,
+    }))
+}
+
+/// Get one topic.
+#[utoipa::path(get, path = "/api/v1/subscriptions/{id}", tag = "subscriptions",
+    params(("id" = String, Path, description = "Topic id, e.g. resource.lifecycle")),
+    responses(
+        (status = 200, description = "The topic", body = Subscription),
+        (status = 404, description = "No such topic", body = ErrorBody),
+    ))]
+pub async fn get_subscription(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Subscription>, ApiError> {
+    Ok(Json(topic(&state, &id).await?))
+}
+
+/// Replace a topic's filter: event types, resource-type scope (empty = any) and severities.
+#[utoipa::path(put, path = "/api/v1/subscriptions/{id}", tag = "subscriptions", request_body = SubscriptionIn,
+    params(("id" = String, Path, description = "Topic id")),
+    responses(
+        (status = 200, description = "Changed (or unchanged)", body = Subscription),
+        (status = 404, description = "No such topic", body = ErrorBody),
+        (status = 409, description = "`version` is no longer current", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ))]
+pub async fn update_subscription(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Actor(actor): Actor,
+    Json(input): Json<SubscriptionIn>,
+) -> Result<Json<Subscription>, ApiError> {
+    let current = topic(&state, &id).await?;
+    let errors: webhook_api::FieldErrors = validate_subscription(&input)
+        .into_iter()
+        .map(|(field, e)| (field.to_string(), e.message(Lang::En)))
+        .collect();
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    if let Some(version) = input.version.filter(|v| *v != current.version) {
+        return Err(stale(version, current.version));
+    }
+    let unchanged = input.event_types == current.event_types
+        && input.resource_types == current.resource_types
+        && input.severities == current.severities;
+    if unchanged {
+        return Ok(Json(current));
+    }
+    let written = db::subscriptions::set_filter(
+        &state.db,
+        &id,
+        &input,
+        Some(current.version),
+        &clock::now(),
+        &actor,
+    )
+    .await?;
+    let now = topic(&state, &id).await?;
+    if !written {
+        return Err(stale(current.version, now.version));
+    }
+    Ok(Json(now))
+}
+
+/// Enable a topic; enabling an enabled one returns it unchanged.
+#[utoipa::path(post, path = "/api/v1/subscriptions/{id}/enable", tag = "subscriptions",
+    params(("id" = String, Path, description = "Topic id")),
+    responses((status = 200, description = "Enabled", body = Subscription), (status = 404, description = "No such topic", body = ErrorBody)))]
+pub async fn enable_subscription(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    actor: Actor,
+) -> Result<Json<Subscription>, ApiError> {
+    switch(&state, &id, true, actor).await
+}
+
+/// Disable a topic: it routes nothing until enabled again. See `/subscriptions/impact` first.
+#[utoipa::path(post, path = "/api/v1/subscriptions/{id}/disable", tag = "subscriptions",
+    params(("id" = String, Path, description = "Topic id")),
+    responses((status = 200, description = "Disabled", body = Subscription), (status = 404, description = "No such topic", body = ErrorBody)))]
+pub async fn disable_subscription(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    actor: Actor,
+) -> Result<Json<Subscription>, ApiError> {
+    switch(&state, &id, false, actor).await
+}
+
+async fn switch(
+    state: &AppState,
+    id: &str,
+    enabled: bool,
+    Actor(actor): Actor,
+) -> Result<Json<Subscription>, ApiError> {
+    topic(state, id).await?;
+    db::subscriptions::set_enabled(&state.db, id, enabled, &clock::now(), &actor).await?;
+    Ok(Json(topic(state, id).await?))
+}
+
+/// Make a webhook a receiver of the topic; adding a receiver again changes nothing.
+#[utoipa::path(post, path = "/api/v1/subscriptions/{id}/receivers", tag = "subscriptions", request_body = ReceiverIn,
+    params(("id" = String, Path, description = "Topic id")),
+    responses(
+        (status = 200, description = "The topic with its receivers", body = Subscription),
+        (status = 404, description = "No such topic, or no such (or a deleted) webhook", body = ErrorBody),
+        (status = 422, description = "`webhook_id` is missing", body = ErrorBody),
+    ))]
+pub async fn add_receiver(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Actor(actor): Actor,
+    Json(input): Json<ReceiverIn>,
+) -> Result<Json<Subscription>, ApiError> {
+    topic(&state, &id).await?;
+    live(&state, &input.webhook_id).await?;
+    db::subscriptions::add_receiver(&state.db, &id, &input.webhook_id, &clock::now(), &actor)
+        .await?;
+    Ok(Json(topic(&state, &id).await?))
+}
+
+/// Remove a webhook from the topic's receivers; removing a webhook that is not one changes nothing.
+#[utoipa::path(delete, path = "/api/v1/subscriptions/{id}/receivers/{webhook_id}", tag = "subscriptions",
+    params(("id" = String, Path, description = "Topic id"), ("webhook_id" = String, Path, description = "Webhook id")),
+    responses(
+        (status = 200, description = "The topic with its receivers", body = Subscription),
+        (status = 404, description = "No such topic", body = ErrorBody),
+    ))]
+pub async fn remove_receiver(
+    State(state): State<AppState>,
+    Path((id, webhook_id)): Path<(String, String)>,
+    Actor(actor): Actor,
+) -> Result<Json<Subscription>, ApiError> {
+    topic(&state, &id).await?;
+    db::subscriptions::remove_receiver(&state.db, &id, &webhook_id, &clock::now(), &actor).await?;
+    Ok(Json(topic(&state, &id).await?))
+}
+
+/// Test: publish a sample event of the topic (its first event type, in its scope and of one of
+/// its severities) through the real queue. It is routed like any event — to the topic's enabled
+/// receivers when the topic is enabled, and to webhooks whose own event types match — so follow
+/// it with `GET /events/{event_id}`.
+#[utoipa::path(post, path = "/api/v1/subscriptions/{id}/test", tag = "subscriptions",
+    params(("id" = String, Path, description = "Topic id")),
+    responses(
+        (status = 202, description = "Stored; deliveries queued", body = SubscriptionTest),
+        (status = 404, description = "No such topic", body = ErrorBody),
+    ))]
+pub async fn test_subscription(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<SubscriptionTest>), ApiError> {
+    let topic = topic(&state, &id).await?;
+    let event = sample_of(&topic);
+    let event_id = uuid::Uuid::now_v7().to_string();
+    let accepted = [(event_id.clone(), event)];
+    let deliveries = db::deliveries::accept_events(&state.db, &accepted, &clock::now()).await?;
+    if deliveries > 0 {
+        state.deliverer.wake.notify_one();
+    }
+    let [(_, event)] = accepted;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(SubscriptionTest {
+            event_id,
+            event,
+            deliveries,
+        }),
+    ))
+}
+
+/// A sample event the topic's current filter matches.
+fn sample_of(topic: &Subscription) -> EventIn {
+    let mut e = sample_event_of(&topic.event_types[0]);
+    if let Some(scope) = topic.resource_types.first()
+        && !topic.resource_types.contains(&e.resource_type)
+    {
+        e.resource_type = scope.clone();
+    }
+    if !topic.severities.contains(&e.severity) {
+        e.severity = topic.severities[0];
+    }
+    e.source = Some(format!("webhook-console: test of topic {}", topic.id));
+    e
+}
+
+/// What a change would cut off: the topics left with no enabled receiver, each with the number
+/// of matching events received in the last 7 days (see `SubscriptionImpact`).
+#[utoipa::path(get, path = "/api/v1/subscriptions/impact", tag = "subscriptions",
+    params(
+        ("disable_webhook" = Option<String>, Query, description = "Webhook id"),
+        ("delete_webhook" = Option<String>, Query, description = "Webhook id"),
+        ("disable_topic" = Option<String>, Query, description = "Topic id"),
+    ),
+    responses(
+        (status = 200, description = "The topics the change would leave without an enabled receiver", body = SubscriptionImpact),
+        (status = 404, description = "No such webhook or topic", body = ErrorBody),
+        (status = 422, description = "Not exactly one of the three parameters", body = ErrorBody),
+    ))]
+pub async fn get_impact(
+    State(state): State<AppState>,
+    query: QueryPairs,
+) -> Result<Json<SubscriptionImpact>, ApiError> {
+    let change = ImpactChange::from_pairs(query.iter()).map_err(ApiError::Validation)?;
+    let receivers = db::subscriptions::enabled_receivers(&state.db).await?;
+    let topics = db::subscriptions::list(&state.db).await?;
+    let receives = |t: &Subscription| receivers.get(&t.id).map_or(&[][..], Vec::as_slice);
+    let cut_off: Vec<Subscription> = match &change {
+        ImpactChange::DisableWebhook(w) | ImpactChange::DeleteWebhook(w) => {
+            live(&state, w).await?;
+            topics
+                .into_iter()
+                .filter(|t| t.enabled && receives(t) == [w.clone()])
+                .collect()
+        }
+        ImpactChange::DisableTopic(id) => {
+            let t = topics
+                .into_iter()
+                .find(|t| t.id == *id)
+                .ok_or_else(|| not_found(id))?;
+            if t.enabled && !receives(&t).is_empty() {
+                vec![t]
+            } else {
+                vec![]
+            }
+        }
+    };
+    let since = clock::format(time::OffsetDateTime::now_utc() - time::Duration::days(IMPACT_DAYS));
+    let mut impacted = Vec::with_capacity(cut_off.len());
+    for t in cut_off {
+        let filter = TopicFilter {
+            event_types: t.event_types,
+            resource_types: t.resource_types,
+            severities: t.severities,
+        };
+        impacted.push(ImpactedTopic {
+            matching_events: db::subscriptions::count_matching(&state.db, &filter, &since).await?,
+            id: t.id,
+            name_en: t.name_en,
+            name_zh: t.name_zh,
+        });
+    }
+    Ok(Json(SubscriptionImpact {
+        since,
+        topics: impacted,
+    }))
+}
+
+/// A topic, or 404.
+async fn topic(state: &AppState, id: &str) -> Result<Subscription, ApiError> {
+    db::subscriptions::find(&state.db, id)
+        .await?
+        .ok_or_else(|| not_found(id))
+}
+
+fn not_found(id: &str) -> ApiError {
+    let shown: String = id.chars().take(64).collect();
+    ApiError::NotFound(format!("There is no subscription topic with id '{shown}'."))
+}
+
+fn stale(yours: i64, current: i64) -> ApiError {
+    ApiError::Conflict {
+        message: format!(
+            "This topic was changed by someone else (you edited version {yours}, it is now at \
+             version {current}). Reload it and apply your changes again."
+        ),
+        fields: Default::default(),
+    }
+}
+
+/// The routes of this resource, relative to `/api/v1`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/subscriptions", get(list_subscriptions))
+        // A static segment wins over `{id}`, so `impact` is never taken for a topic id.
+        .route("/subscriptions/impact", get(get_impact))
+        .route(
+            "/subscriptions/{id}",
+            get(get_subscription).put(update_subscription),
+        )
+        .route("/subscriptions/{id}/enable", post(enable_subscription))
+        .route("/subscriptions/{id}/disable", post(disable_subscription))
+        .route("/subscriptions/{id}/receivers", post(add_receiver))
+        .route(
+            "/subscriptions/{id}/receivers/{webhook_id}",
+            delete(remove_receiver),
+        )
+        .route("/subscriptions/{id}/test", post(test_subscription))
+}
