@@ -126,6 +126,32 @@ impl Auth {
     }
 }
 
+/// Reads a returned webhook's `auth` (the same JSON as [`Auth`]'s) through a flat struct: the
+/// internally tagged enum's buffering deserializer is several times the code in the console's wasm.
+fn deserialize_returned_auth<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Auth, D::Error> {
+    #[derive(Deserialize)]
+    struct Flat {
+        #[serde(rename = "type")]
+        kind: String,
+        #[serde(default)]
+        username: String,
+        #[serde(default)]
+        password: String,
+        #[serde(default)]
+        token: String,
+        #[serde(default)]
+        secret: String,
+    }
+    let Flat { kind, username, password, token, secret } = Flat::deserialize(d)?;
+    Ok(match kind.as_str() {
+        "none" => Auth::None,
+        "basic" => Auth::Basic { username, password },
+        "bearer" => Auth::Bearer { token },
+        "signature" => Auth::Signature { secret },
+        other => return Err(serde::de::Error::unknown_variant(other, &["none", "basic", "bearer", "signature"])),
+    })
+}
+
 /// The kind of an [`Auth`], for filters and table columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuthKind {
@@ -316,6 +342,7 @@ pub struct Webhook {
     pub kind: WebhookType,
     pub url: String,
     pub language: MessageLanguage,
+    #[serde(deserialize_with = "deserialize_returned_auth")]
     pub auth: Auth,
     /// While a rotated-out signing secret still signs (a second signature), until when.
     #[serde(default)]
@@ -428,5 +455,27 @@ mod tests {
             (PayloadFormat::Generic, true, "Msg")
         );
         assert!(input.body.is_empty());
+    }
+
+    #[test]
+    fn a_returned_webhooks_auth_reads_back_as_written() {
+        let auths = [
+            Auth::None,
+            Auth::Basic { username: "u".into(), password: "p".into() },
+            Auth::Bearer { token: "t".into() },
+            Auth::Signature { secret: "s".into() },
+        ];
+        #[derive(Deserialize)]
+        struct Returned {
+            #[serde(deserialize_with = "deserialize_returned_auth")]
+            auth: Auth,
+        }
+        for auth in auths {
+            let mut json = serde_json::json!({ "auth": auth });
+            let back: Returned = serde_json::from_value(json.clone()).unwrap();
+            assert_eq!(back.auth, auth);
+            json["auth"]["type"] = "digest".into();
+            assert!(serde_json::from_value::<Returned>(json).is_err());
+        }
     }
 }
