@@ -13,3 +13,4 @@ mod payload;
 mod receiver;
 mod send;
 mod server;
+mod subscriptions;
