@@ -188,11 +188,12 @@ fn Activity(webhook_id: String, changes: RwSignal<u32>) -> impl IntoView {
         let q = DeliveryQuery { status: status.get(), page: page.get(), ..DeliveryQuery::default() };
         id.with_value(|id| api::deliveries_path(id, &q))
     });
-    let rows = Memo::new(move |_| deliveries.get().and_then(Result::ok).map(|p| p.results).unwrap_or_default());
-    let pages = Memo::new(move |_| {
+    // Plain closures, not memos: a memo per value type costs more wasm than reading twice.
+    let rows = move || deliveries.get().and_then(Result::ok).map(|p| p.results).unwrap_or_default();
+    let pages = move || {
         let total = deliveries.get().and_then(Result::ok).map_or(0, |p| p.total_count);
         total.div_ceil(webhook_api::DEFAULT_PAGE_SIZE as u64).max(1) as u32
-    });
+    };
     let redelivering = Task::new();
     let redeliver = move |delivery_id: String| {
         redelivering.run(async move {
@@ -275,18 +276,18 @@ fn Activity(webhook_id: String, changes: RwSignal<u32>) -> impl IntoView {
             <ul class="deliveries">
                 // Keyed by what can change, so a refresh leaves unchanged deliveries (and their open
                 // attempts) as they are.
-                <For each=move || rows.get() key=|d| (d.id.clone(), d.attempts.len(), d.status) let:d>
+                <For each=rows key=|d| (d.id.clone(), d.attempts.len(), d.status) let:d>
                     <DeliveryItem delivery=d on_redeliver=Callback::new(redeliver) />
                 </For>
             </ul>
-            <Show when=move || pages.get().gt(&1)>
+            <Show when=move || { pages() > 1 }>
                 <nav class="pagination" aria-label=tr(T::Pagination)>
-                    <span>{move || i18n.fmt(T::PageOf, &[("page", &page.get().to_string()), ("pages", &pages.get().to_string())])}</span>
+                    <span>{move || i18n.fmt(T::PageOf, &[("page", &page.get().to_string()), ("pages", &pages().to_string())])}</span>
                     <div class="pagination-links">
                         <button type="button" class="btn btn-small" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p -= 1)>
                             {tr(T::Previous)}
                         </button>
-                        <button type="button" class="btn btn-small" disabled=move || page.get() >= pages.get() on:click=move |_| page.update(|p| *p += 1)>
+                        <button type="button" class="btn btn-small" disabled=move || page.get() >= pages() on:click=move |_| page.update(|p| *p += 1)>
                             {tr(T::Next)}
                         </button>
                     </div>
