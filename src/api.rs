@@ -7,8 +7,7 @@ use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use std::marker::PhantomData;
 use webhook_api::{
-    API_PREFIX, CreatedValidation, CreatedWebhook, Delivery, DeliveryQuery, ErrorBody, FieldErrors, RecoverIn,
-    RecoverOut, SendReport, SentRequest, Webhook, WebhookIn, WebhookQuery,
+    API_PREFIX, CreatedValidation, CreatedWebhook, Delivery, DeliveryQuery, ErrorBody, EventIn, EventsAccepted, FieldErrors, ReceiverIn, RecoverIn, RecoverOut, SendReport, SentRequest, Subscription, SubscriptionImpact, SubscriptionTest, Webhook, WebhookIn, WebhookQuery,
 };
 
 /// Why a call failed, as the user needs to hear it.
@@ -211,4 +210,35 @@ pub async fn redeliver(delivery_id: &str) -> Result<Delivery> {
 /// Redelivers every failed delivery since `since` (RFC 3339); answers how many.
 pub async fn recover(id: &str, since: String) -> Result<RecoverOut> {
     post(&format!("/webhooks/{}/recover", encode(id)), &RecoverIn { since }).await
+}
+
+/// Enables (`true`) or disables a message-subscription topic.
+pub async fn set_subscription_enabled(id: &str, enabled: bool) -> Result<Subscription> {
+    let verb = if enabled { "enable" } else { "disable" };
+    post(&format!("/subscriptions/{}/{verb}", encode(id)), &()).await
+}
+
+pub async fn add_receiver(topic_id: &str, webhook_id: &str) -> Result<Subscription> {
+    let body = ReceiverIn { webhook_id: webhook_id.to_string() };
+    post(&format!("/subscriptions/{}/receivers", encode(topic_id)), &body).await
+}
+
+pub async fn remove_receiver(topic_id: &str, webhook_id: &str) -> Result<Subscription> {
+    let path = format!("/subscriptions/{}/receivers/{}", encode(topic_id), encode(webhook_id));
+    decode(fetch(Method::DELETE, &path, None).await?)
+}
+
+/// Publishes a sample event of the topic through the real queue.
+pub async fn test_subscription(id: &str) -> Result<SubscriptionTest> {
+    post(&format!("/subscriptions/{}/test", encode(id)), &()).await
+}
+
+/// What a change would cut off; `change` is one `disable_webhook=`, `delete_webhook=` or
+/// `disable_topic=` pair.
+pub async fn impact(change: &str) -> Result<SubscriptionImpact> {
+    decode(fetch(Method::GET, &format!("/subscriptions/impact?{change}"), None).await?)
+}
+
+pub async fn publish_event(event: &EventIn) -> Result<EventsAccepted> {
+    post("/events", event).await
 }

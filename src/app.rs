@@ -2,7 +2,7 @@
 
 use crate::components::{ToastRegion, Toasts};
 use crate::i18n::{tr, I18n, Lang, T};
-use crate::pages::{NotFound, WebhookDetail, WebhookEdit, WebhookList, WebhookNew};
+use crate::pages::{EventLog, NotFound, Subscriptions, WebhookDetail, WebhookEdit, WebhookList, WebhookNew};
 use crate::theme::{Theme, ThemeState};
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
@@ -27,6 +27,8 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/webhooks/new") view=WebhookNew />
                             <Route path=path!("/webhooks/:id") view=WebhookDetail />
                             <Route path=path!("/webhooks/:id/edit") view=WebhookEdit />
+                            <Route path=path!("/subscriptions") view=Subscriptions />
+                            <Route path=path!("/events") view=EventLog />
                         </Routes>
                     </main>
                 </div>
@@ -47,6 +49,8 @@ fn Sidebar() -> impl IntoView {
             <nav aria-label=tr(T::Navigation)>
                 <div class="nav-group">{tr(T::Notification)}</div>
                 <A href="/webhooks" attr:class="nav-link">{tr(T::WebHook)}</A>
+                <A href="/subscriptions" attr:class="nav-link">{tr(T::Subscriptions)}</A>
+                <A href="/events" attr:class="nav-link">{tr(T::EventsNav)}</A>
             </nav>
         </aside>
     }
@@ -57,10 +61,17 @@ fn TopBar() -> impl IntoView {
     let i18n = I18n::expect();
     let theme = ThemeState::expect();
     let location = use_location();
-    // The last crumb names the page the path shows.
-    let page = move || {
+    // The section the path is in, and the page under it if any.
+    let crumbs = move || {
         let path = location.pathname.get();
-        if path == "/webhooks/new" {
+        let section = if path.starts_with("/subscriptions") {
+            T::Subscriptions
+        } else if path.starts_with("/events") {
+            T::EventsNav
+        } else {
+            T::WebHook
+        };
+        let page = if path == "/webhooks/new" {
             Some(T::AddWebhook)
         } else if path.starts_with("/webhooks/") && path.ends_with("/edit") {
             Some(T::ModifyWebhook)
@@ -68,16 +79,17 @@ fn TopBar() -> impl IntoView {
             Some(T::Details)
         } else {
             None
-        }
+        };
+        (section, page)
     };
     view! {
         <header class="topbar">
             <nav class="breadcrumbs" aria-label=tr(T::Breadcrumbs)>
                 <span>{tr(T::Notification)}</span>
                 <span class="crumb-sep" aria-hidden="true">"/"</span>
-                {move || match page() {
-                    None => view! { <span aria-current="page">{i18n.t(T::WebHook)}</span> }.into_any(),
-                    Some(t) => view! {
+                {move || match crumbs() {
+                    (section, None) => view! { <span aria-current="page">{i18n.t(section)}</span> }.into_any(),
+                    (_, Some(t)) => view! {
                         <a href="/webhooks">{i18n.t(T::WebHook)}</a>
                         <span class="crumb-sep" aria-hidden="true">"/"</span>
                         <span aria-current="page">{i18n.t(t)}</span>

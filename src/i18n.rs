@@ -189,6 +189,34 @@ texts! {
     SuccessSummary => "{rate} of {total} deliveries succeeded in the last 24 hours.", "近 24 小时 {total} 次投递中 {rate} 成功。";
     NoTraffic => "No deliveries in the last 24 hours.", "近 24 小时没有投递。";
     MessageId => "Message id", "消息 ID";
+    Subscriptions => "Message subscriptions", "消息订阅";
+    SubscriptionsHint => "Each topic groups kinds of events; its receivers are the webhooks that get them, on top of each webhook's own event types.", "每个主题是一组事件类型；其接收者为接收这些事件的 WebHook，另加各 WebHook 自身选择的事件类型。";
+    EventsNav => "Events", "事件";
+    EventsTitle => "Recent events", "最近事件";
+    AnyResource => "Any resource", "任意资源";
+    ResourceTypes => "Resource types", "资源类型";
+    ResourceType => "Resource type", "资源类型";
+    Severities => "Severities", "级别";
+    Receivers => "Receivers", "接收者";
+    AddReceiver => "Add a receiver…", "添加接收者…";
+    TestTopic => "Test", "测试";
+    TestEvent => "Test event: where it went", "测试事件的去向";
+    NoRoutes => "No webhook received it.", "没有 WebHook 接收该事件。";
+    RuleOwn => "by its event types", "按自身事件类型";
+    RuleTopic => "by topic {topic}", "按主题 {topic}";
+    ConfirmDisableTopic => "Disable this topic?", "禁用此主题？";
+    ConfirmDisableWebhook => "Disable this webhook?", "禁用此 WebHook？";
+    ImpactWarning => "No enabled webhook would receive these topics any more: {topics}.", "以下主题将没有任何已启用的接收者：{topics}。";
+    ImpactTopic => "{topic} ({n} matching events in the last 7 days)", "{topic}（近 7 天 {n} 个匹配事件）";
+    CustomEvent => "Publish a custom event (JSON)", "发布自定义事件（JSON）";
+    Publish => "Publish", "发布";
+    Published => "Event published; {n} deliveries queued.", "事件已发布；已排队 {n} 个投递。";
+    NoEvents => "No events yet. Publish one above, or let your systems post to /api/v1/events.", "还没有事件。可在上方发布，或由您的系统发送到 /api/v1/events。";
+    ReceivedAt => "Received", "接收时间";
+    Result => "Result", "结果";
+    ResultSucceed => "Succeeded", "成功";
+    ResultFailed => "Failed", "失败";
+    RoutedTo => "Routed to", "投递至";
     MoreEventTypes => "+{n} more", "另有 {n} 项";
 }
 

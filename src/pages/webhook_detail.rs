@@ -25,7 +25,7 @@ pub fn delivery_status_text(s: DeliveryStatus) -> T {
 }
 
 /// A local time for people (the API speaks RFC 3339 UTC).
-fn local_time(rfc3339: &str) -> String {
+pub fn local_time(rfc3339: &str) -> String {
     let d = js_sys::Date::new(&rfc3339.into());
     if d.get_time().is_nan() { rfc3339.to_string() } else { String::from(d.to_locale_string("default", &js_sys::Object::new())) }
 }

@@ -8,6 +8,7 @@ use crate::components::{
 };
 use crate::i18n::{tr, I18n, T};
 use crate::task::Task;
+use crate::pages::subscriptions::impact_text;
 use crate::pages::webhook_form::auth_label;
 use leptos::prelude::*;
 use leptos_router::{NavigateOptions, hooks::use_navigate, hooks::use_query_map};
@@ -134,7 +135,35 @@ pub fn WebhookList() -> impl IntoView {
             changes.update(|n| *n += 1);
         });
     };
+    // Before a disable or a delete: the topics it would leave without any receiver.
+    let impact_of = move |change: String, then: Box<dyn FnOnce(Option<String>)>| {
+        working.run(async move {
+            let text = match api::impact(&change).await {
+                Ok(i) if !i.topics.is_empty() => Some(impact_text(i18n, &i)),
+                _ => None,
+            };
+            then(text);
+        });
+    };
+    let to_disable = RwSignal::new(None::<(Webhook, String)>);
+    let ask_toggle = move |(w, enable): (Webhook, bool)| {
+        if enable {
+            return toggle((w, true));
+        }
+        let change = format!("disable_webhook={}", api::encode(&w.id));
+        impact_of(change, Box::new(move |text| match text {
+            Some(text) => to_disable.set(Some((w, text))),
+            None => toggle((w, false)),
+        }));
+    };
     let to_delete = RwSignal::new(None::<Webhook>);
+    let delete_impact = RwSignal::new(None::<String>);
+    let ask_delete = move |w: Webhook| {
+        delete_impact.set(None);
+        let change = format!("delete_webhook={}", api::encode(&w.id));
+        to_delete.set(Some(w));
+        impact_of(change, Box::new(move |text| delete_impact.set(text)));
+    };
     let deleting = Task::new();
     let delete = move |w: Webhook| {
         deleting.run(async move {
@@ -199,7 +228,7 @@ pub fn WebhookList() -> impl IntoView {
                         Some(Ok(p)) => {
                             let total = p.total_count;
                             view! {
-                                <WebhookTable rows=p.results busy_row=busy_row on_toggle=Callback::new(toggle) on_delete=Callback::new(move |w| to_delete.set(Some(w))) on_send=Callback::new(send) />
+                                <WebhookTable rows=p.results busy_row=busy_row on_toggle=Callback::new(ask_toggle) on_delete=Callback::new(ask_delete) on_send=Callback::new(send) />
                                 <Pagination
                                     page=Signal::derive(move || query.get().page)
                                     page_size=Signal::derive(move || query.get().page_size)
@@ -210,13 +239,32 @@ pub fn WebhookList() -> impl IntoView {
                         }
                 }}
         </section>
+        <ConfirmDialog
+            open=Signal::derive(move || to_disable.with(Option::is_some))
+            title=Signal::derive(tr(T::ConfirmDisableWebhook))
+            message=Signal::derive(move || to_disable.with(|d| d.as_ref().map(|(_, text)| text.clone()).unwrap_or_default()))
+            confirm_label=Signal::derive(tr(T::Disable))
+            cancel_label=Signal::derive(tr(T::Cancel))
+            danger=true
+            on_confirm=move || {
+                if let Some((w, _)) = to_disable.get_untracked() {
+                    to_disable.set(None);
+                    toggle((w, false));
+                }
+            }
+            on_cancel=move || to_disable.set(None)
+        />
         <ReportDialog state=report subject=report_subject on_close=move || report.set(None) />
         <ConfirmDialog
             open=Signal::derive(move || to_delete.with(Option::is_some))
             title=Signal::derive(tr(T::ConfirmDeleteTitle))
             message=Signal::derive(move || {
                 let name = to_delete.with(|w| w.as_ref().map(|w| w.name.clone()).unwrap_or_default());
-                i18n.fmt(T::ConfirmDeleteText, &[("name", &name)])
+                let text = i18n.fmt(T::ConfirmDeleteText, &[("name", &name)]);
+                match delete_impact.get() {
+                    Some(impact) => format!("{text} {impact}"),
+                    None => text,
+                }
             })
             confirm_label=Signal::derive(move || i18n.t(if deleting.pending() { T::Working } else { T::Delete }))
             cancel_label=Signal::derive(tr(T::Cancel))
