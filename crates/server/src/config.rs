@@ -1,11 +1,13 @@
 //! The server's configuration: command-line flags, each also readable from a `WEBHOOK_*`
 //! environment variable, parsed once at start.
 
+use crate::db::Synchronous;
 use crate::delivery::DeliverySettings;
 use crate::delivery::policy::TargetPolicy;
 use crate::delivery::retry::{DEFAULT_SCHEDULE, RetrySchedule, parse_duration};
 use clap::Parser;
 use ipnet::IpNet;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -25,6 +27,19 @@ pub struct Config {
     /// Database to use. `sqlite://PATH` creates the file and its directory when missing.
     #[arg(long, env = "WEBHOOK_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
+
+    /// SQLite's `PRAGMA synchronous` (the database runs in WAL mode). `normal`: commits are not
+    /// fsynced until a checkpoint; they survive a crash or kill of the server, but a power loss or
+    /// OS crash can roll back the last ones — accepted events included. `full`: every commit is
+    /// fsynced, so a 202 for events means they are on disk; one fsync per `POST /events` and per
+    /// group of recorded attempts (see `--delivery-commit-batch`).
+    #[arg(
+        long,
+        env = "WEBHOOK_SQLITE_SYNCHRONOUS",
+        value_enum,
+        default_value_t = Synchronous::Normal
+    )]
+    pub sqlite_synchronous: Synchronous,
 
     /// Directory of the built console (trunk's output). Paths outside /api are served from it,
     /// with index.html for client-side routes. The API works without it.
@@ -58,6 +73,11 @@ pub struct Config {
     /// At most this many deliveries are sent at once.
     #[arg(long, env = "WEBHOOK_DELIVERY_CONCURRENCY", default_value_t = 32)]
     pub delivery_concurrency: usize,
+
+    /// At most this many finished attempts are recorded in one transaction (group commit): with
+    /// many sends in flight one commit serves them all. 1 commits every attempt on its own.
+    #[arg(long, env = "WEBHOOK_DELIVERY_COMMIT_BATCH", default_value = "256")]
+    pub delivery_commit_batch: NonZeroUsize,
 }
 
 impl Config {
@@ -70,6 +90,7 @@ impl Config {
             retry_schedule: self.retry_schedule.clone(),
             secret_overlap: self.secret_overlap,
             concurrency: self.delivery_concurrency,
+            commit_batch: self.delivery_commit_batch.get(),
         }
     }
 }
@@ -81,12 +102,15 @@ impl Default for Config {
         Self {
             listen: DEFAULT_LISTEN.into(),
             database_url: DEFAULT_DATABASE_URL.into(),
+            sqlite_synchronous: Synchronous::default(),
             dist: DEFAULT_DIST.into(),
             allow_targets: Vec::new(),
             only_allowed_targets: false,
             retry_schedule: delivery.retry_schedule,
             secret_overlap: delivery.secret_overlap,
             delivery_concurrency: delivery.concurrency,
+            delivery_commit_batch: NonZeroUsize::new(delivery.commit_batch)
+                .unwrap_or(NonZeroUsize::MIN),
         }
     }
 }
@@ -116,5 +140,39 @@ mod tests {
         );
         assert_eq!(c.secret_overlap, Duration::from_secs(3600));
         assert!(Config::try_parse_from(["webhook-server", "--allow-target", "nope"]).is_err());
+    }
+
+    #[test]
+    fn storage_flags_parse_and_default_as_before() {
+        let c = Config::try_parse_from([
+            "webhook-server",
+            "--sqlite-synchronous",
+            "full",
+            "--delivery-commit-batch",
+            "1",
+        ])
+        .unwrap();
+        assert_eq!(c.sqlite_synchronous, Synchronous::Full);
+        assert_eq!(c.delivery_settings().commit_batch, 1);
+        let n =
+            Config::try_parse_from(["webhook-server", "--sqlite-synchronous", "normal"]).unwrap();
+        assert_eq!(n.sqlite_synchronous, Synchronous::Normal);
+        for bad in [
+            ["--sqlite-synchronous", "off"],
+            ["--delivery-commit-batch", "0"],
+        ] {
+            let args = std::iter::once("webhook-server").chain(bad);
+            assert!(Config::try_parse_from(args).is_err(), "{bad:?}");
+        }
+        // The parsed defaults (when no WEBHOOK_* variable is set) are Default's.
+        if std::env::vars().all(|(k, _)| !k.starts_with("WEBHOOK_")) {
+            let d = Config::try_parse_from(["webhook-server"]).unwrap();
+            assert_eq!(d.sqlite_synchronous, Synchronous::Normal);
+            assert_eq!(
+                d.delivery_commit_batch,
+                Config::default().delivery_commit_batch
+            );
+            assert_eq!(d.delivery_settings().commit_batch, 256);
+        }
     }
 }

@@ -49,7 +49,7 @@ pub enum StartError {
 /// Opens the configured database (creating and migrating it), starts the delivery worker on it
 /// and builds the application.
 pub async fn app(config: &Config) -> Result<Router, StartError> {
-    let db = db::open(&config.database_url).await?;
+    let db = db::open_with(&config.database_url, config.sqlite_synchronous).await?;
     let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
     delivery::worker::spawn(db.clone(), deliverer.clone());
     Ok(router(AppState { db, deliverer }, &config.dist))
@@ -91,7 +91,7 @@ pub async fn serve(
 /// `webhook-server listening on http://ADDR` (the address actually bound) on stdout, and serves
 /// until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> Result<(), StartError> {
-    let db = db::open(&config.database_url).await?;
+    let db = db::open_with(&config.database_url, config.sqlite_synchronous).await?;
     let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
     let worker = delivery::worker::spawn(db.clone(), deliverer.clone());
     let app = router(
@@ -112,7 +112,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     println!("webhook-server listening on http://{addr}");
     use std::io::Write as _;
     std::io::stdout().flush()?;
-    tracing::info!(%addr, database = %config.database_url, dist = %config.dist.display(), "started");
+    tracing::info!(%addr, database = %config.database_url, synchronous = ?config.sqlite_synchronous, dist = %config.dist.display(), "started");
     serve(listener, app, shutdown_signal()).await?;
     // Sends cut off here are claimed, and sent again at the next start.
     worker.abort();

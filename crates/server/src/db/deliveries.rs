@@ -41,7 +41,10 @@ pub async fn accept_events(
     events: &[(String, EventIn)],
     now: &str,
 ) -> Result<u64, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    // IMMEDIATE takes the write lock first (waiting for it up to the busy timeout). A deferred
+    // transaction reads the routes first and then cannot become a writer if the worker committed
+    // meanwhile: SQLite answers SQLITE_BUSY at once, without waiting.
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     // (webhook id, rule) → (batch size, its events in posted order), and the targets of each
     // event type by the webhooks' own filters.
     let mut fan_out: HashMap<(String, RouteRule), (usize, Vec<String>)> = HashMap::new();

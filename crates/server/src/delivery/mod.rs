@@ -33,6 +33,8 @@ pub struct DeliverySettings {
     pub secret_overlap: Duration,
     /// At most this many sends at once.
     pub concurrency: usize,
+    /// At most this many finished attempts recorded per transaction; 1 is a commit per attempt.
+    pub commit_batch: usize,
 }
 
 impl Default for DeliverySettings {
@@ -42,6 +44,7 @@ impl Default for DeliverySettings {
             retry_schedule: RetrySchedule::default(),
             secret_overlap: Duration::from_secs(24 * 3600),
             concurrency: 32,
+            commit_batch: 256,
         }
     }
 }

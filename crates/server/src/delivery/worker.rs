@@ -128,17 +128,17 @@ async fn targets(db: &SqlitePool, claimed: &[Claimed]) -> Result<Targets, sqlx::
     Ok(targets)
 }
 
-/// Writes finished attempts, as many per transaction as have piled up: with many sends in flight
-/// one commit serves them all. Until its record commits a delivery stays claimed, so a crash
-/// before then means it is sent again: at least once.
+/// Writes finished attempts, as many per transaction as have piled up (at most the settings'
+/// `commit_batch`): with many sends in flight one commit serves them all. Until its record
+/// commits a delivery stays claimed, so a crash before then means it is sent again: at least once.
 async fn record(
     db: SqlitePool,
     mut records: mpsc::UnboundedReceiver<Recorded>,
     deliverer: Deliverer,
 ) {
-    const MAX_BATCH: usize = 256;
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    while records.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    let max_batch = deliverer.settings.commit_batch.max(1);
+    let mut batch = Vec::with_capacity(max_batch);
+    while records.recv_many(&mut batch, max_batch).await > 0 {
         if let Err(e) = db::deliveries::record_attempts(&db, &batch).await {
             tracing::error!(error = %e, attempts = batch.len(), "cannot record attempts; they will be sent again");
         }

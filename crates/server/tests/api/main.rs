@@ -13,4 +13,5 @@ mod payload;
 mod receiver;
 mod send;
 mod server;
+mod storage_modes;
 mod subscriptions;
