@@ -105,7 +105,10 @@ async fn the_builds_precompressed_copies_are_sent_and_hashed_assets_cached_for_g
         response.headers()["cache-control"],
         "public, max-age=31536000, immutable"
     );
-    assert_eq!(response.bytes().await.unwrap().as_ref(), b"precompressed-br");
+    assert_eq!(
+        response.bytes().await.unwrap().as_ref(),
+        b"precompressed-br"
+    );
 
     // A file without a build hash may change between builds: no long caching.
     let plain = app.get("/app.js").await;
