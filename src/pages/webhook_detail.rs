@@ -1,12 +1,12 @@
 //! A webhook's page (`/webhooks/:id`): its configuration, status and failure details, the success
 //! rate of the last day, and its deliveries with every attempt, Redeliver and Recover.
 
-use crate::api::{self, ClientError};
+use crate::api::{self};
 use crate::components::exchange::{Exchange, ExchangeView, error_kind_text};
 use crate::components::{ReportDialog, StatusBadge, SuccessChart, Toasts, event_type_picker::event_type_name};
 use crate::i18n::{tr, I18n, T};
 use crate::task::Task;
-use crate::pages::webhook_form::{auth_label, format_label};
+use crate::pages::webhook_form::{WebhookLoadError, auth_label, format_label};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use std::time::Duration;
@@ -72,7 +72,7 @@ pub fn WebhookDetail() -> impl IntoView {
     view! {
         {move || match webhook.get() {
                     None => view! { <p class="card loading">{tr(T::Loading)}</p> }.into_any(),
-                    Some(Err(e)) => view! { <Missing error=e /> }.into_any(),
+                    Some(Err(e)) => view! { <WebhookLoadError error=e /> }.into_any(),
                     Some(Ok(w)) => {
                         let (wid, enabled) = (w.id.clone(), w.enabled);
                         let send_id = wid.clone();
@@ -106,18 +106,6 @@ pub fn WebhookDetail() -> impl IntoView {
             subject=Signal::derive(move || webhook.get().and_then(|r| r.ok()).map(|w| w.name).unwrap_or_default())
             on_close=move || report.set(None)
         />
-    }
-}
-
-#[component]
-fn Missing(error: ClientError) -> impl IntoView {
-    let i18n = I18n::expect();
-    let gone = error.status() == Some(404);
-    view! {
-        <section class="card empty" role="alert">
-            <h1>{move || if gone { i18n.t(T::WebhookGone).to_string() } else { error.message(i18n.lang.get()) }}</h1>
-            <a href="/webhooks" class="btn btn-primary">{tr(T::BackToList)}</a>
-        </section>
     }
 }
 

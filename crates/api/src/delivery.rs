@@ -215,21 +215,13 @@ impl DeliveryQuery {
                         errors.insert(key.into(), format!("must be one of: {all}"));
                     }
                 },
-                "page" => match value.parse::<u32>() {
-                    Ok(p) if p >= 1 => q.page = p,
-                    _ => {
-                        errors.insert(key.into(), "must be a whole number from 1".into());
+                "page" | "page_size" => {
+                    if let Some(Err(msg)) =
+                        crate::query::parse_paging(key, value, &mut q.page, &mut q.page_size)
+                    {
+                        errors.insert(key.into(), msg);
                     }
-                },
-                "page_size" => match value.parse::<u32>() {
-                    Ok(p) if (1..=crate::MAX_PAGE_SIZE).contains(&p) => q.page_size = p,
-                    _ => {
-                        errors.insert(
-                            key.into(),
-                            format!("must be a whole number from 1 to {}", crate::MAX_PAGE_SIZE),
-                        );
-                    }
-                },
+                }
                 _ => {}
             }
         }

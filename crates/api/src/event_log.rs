@@ -95,17 +95,13 @@ impl EventQuery {
                     "failed" => q.result = Some(EventResult::Failed),
                     _ => bad("must be one of: succeed, failed".into()),
                 },
-                "page" => match value.parse::<u32>() {
-                    Ok(p) if p >= 1 => q.page = p,
-                    _ => bad("must be a whole number from 1".into()),
-                },
-                "page_size" => match value.parse::<u32>() {
-                    Ok(p) if (1..=crate::MAX_PAGE_SIZE).contains(&p) => q.page_size = p,
-                    _ => bad(format!(
-                        "must be a whole number from 1 to {}",
-                        crate::MAX_PAGE_SIZE
-                    )),
-                },
+                "page" | "page_size" => {
+                    if let Some(Err(msg)) =
+                        crate::query::parse_paging(key, value, &mut q.page, &mut q.page_size)
+                    {
+                        bad(msg)
+                    }
+                }
                 _ => {}
             }
         }

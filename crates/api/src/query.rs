@@ -148,14 +148,12 @@ impl WebhookQuery {
                         SortField::ALL.map(|s| s.as_str()).join(", ")
                     )),
                 },
-                "page" => match value.parse::<u32>() {
-                    Ok(p) if p >= 1 => q.page = p,
-                    _ => bad("must be a whole number from 1".into()),
-                },
-                "page_size" => match value.parse::<u32>() {
-                    Ok(p) if (1..=MAX_PAGE_SIZE).contains(&p) => q.page_size = p,
-                    _ => bad(format!("must be a whole number from 1 to {MAX_PAGE_SIZE}")),
-                },
+                "page" | "page_size" => {
+                    if let Some(Err(msg)) = parse_paging(key, value, &mut q.page, &mut q.page_size)
+                    {
+                        bad(msg)
+                    }
+                }
                 _ => {}
             }
         }
@@ -208,6 +206,34 @@ pub struct WebhookStat {
     pub by_enabled: BTreeMap<String, u64>,
     /// Status (`active`, `awaitingRetry`, …) → count; every status is present.
     pub by_status: BTreeMap<String, u64>,
+}
+
+/// `page` (from 1) and `page_size` (1–100) of every list query: `Some` when `key` is one of them,
+/// with the value set or the error message.
+pub(crate) fn parse_paging(
+    key: &str,
+    value: &str,
+    page: &mut u32,
+    page_size: &mut u32,
+) -> Option<Result<(), String>> {
+    let n = value.parse::<u32>();
+    Some(match key {
+        "page" => match n {
+            Ok(p) if p >= 1 => {
+                *page = p;
+                Ok(())
+            }
+            _ => Err("must be a whole number from 1".into()),
+        },
+        "page_size" => match n {
+            Ok(p) if (1..=MAX_PAGE_SIZE).contains(&p) => {
+                *page_size = p;
+                Ok(())
+            }
+            _ => Err(format!("must be a whole number from 1 to {MAX_PAGE_SIZE}")),
+        },
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

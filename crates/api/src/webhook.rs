@@ -142,13 +142,24 @@ fn deserialize_returned_auth<'de, D: serde::Deserializer<'de>>(d: D) -> Result<A
         #[serde(default)]
         secret: String,
     }
-    let Flat { kind, username, password, token, secret } = Flat::deserialize(d)?;
+    let Flat {
+        kind,
+        username,
+        password,
+        token,
+        secret,
+    } = Flat::deserialize(d)?;
     Ok(match kind.as_str() {
         "none" => Auth::None,
         "basic" => Auth::Basic { username, password },
         "bearer" => Auth::Bearer { token },
         "signature" => Auth::Signature { secret },
-        other => return Err(serde::de::Error::unknown_variant(other, &["none", "basic", "bearer", "signature"])),
+        other => {
+            return Err(serde::de::Error::unknown_variant(
+                other,
+                &["none", "basic", "bearer", "signature"],
+            ));
+        }
     })
 }
 
@@ -461,7 +472,10 @@ mod tests {
     fn a_returned_webhooks_auth_reads_back_as_written() {
         let auths = [
             Auth::None,
-            Auth::Basic { username: "u".into(), password: "p".into() },
+            Auth::Basic {
+                username: "u".into(),
+                password: "p".into(),
+            },
             Auth::Bearer { token: "t".into() },
             Auth::Signature { secret: "s".into() },
         ];

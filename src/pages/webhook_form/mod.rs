@@ -35,14 +35,14 @@ pub fn WebhookEdit() -> impl IntoView {
         {move || match webhook.get() {
                     None => view! { <p class="card loading">{tr(T::Loading)}</p> }.into_any(),
                     Some(Ok(w)) => view! { <WebhookForm initial=w.to_input() id=Some(w.id.clone()) /> }.into_any(),
-                    Some(Err(e)) => view! { <LoadError error=e /> }.into_any(),
+                    Some(Err(e)) => view! { <WebhookLoadError error=e /> }.into_any(),
             }}
     }
 }
 
-/// Why the webhook to modify could not be shown.
+/// Why a webhook's page could not be shown: it is gone (404), or the server's message.
 #[component]
-fn LoadError(error: ClientError) -> impl IntoView {
+pub fn WebhookLoadError(error: ClientError) -> impl IntoView {
     let i18n = I18n::expect();
     let gone = error.status() == Some(404);
     view! {
