@@ -106,7 +106,7 @@ impl Draft {
     }
 
     /// The body to submit; reading it inside a memo tracks every control.
-    pub fn to_input(&self) -> WebhookIn {
+    pub fn to_input(self) -> WebhookIn {
         let auth = match self.auth_kind.get() {
             AuthKind::None => Auth::None,
             AuthKind::Basic => Auth::Basic {
