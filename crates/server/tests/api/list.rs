@@ -233,3 +233,329 @@ async fn stat_counts_live_webhooks_with_every_key_present() {
         0
     );
 }
+
+#[tokio::test]
+async fn short_and_long_searches_match_the_same_way() {
+    // One and two characters are answered by LIKE, three and more by the trigram index
+    // (migration 0003); both must find the same substrings with the same case rules.
+    let app = spawn_app().await;
+    app.create_named("Café Übung").await;
+    let mut by_url = webhook_body("by url");
+    by_url["url"] = json!("https://OPS.example.com/Path");
+    app.create(&by_url).await;
+    let mut by_description = webhook_body("by description");
+    by_description["description"] = json!("Pages the équipe, not the ÉQUIPE");
+    app.create(&by_description).await;
+
+    let found = |search: &'static str| {
+        let app = &app;
+        async move {
+            let mut found = names(&list(app, &[("search", search)]).await)
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>();
+            found.sort();
+            found.join(",")
+        }
+    };
+    assert_eq!(found("é").await, "Café Übung,by description");
+    assert_eq!(found("fé").await, "Café Übung");
+    assert_eq!(found("afé").await, "Café Übung");
+    assert_eq!(found("ÜB").await, "Café Übung");
+    assert_eq!(found("ÜBUNG").await, "Café Übung");
+    assert_eq!(found("oP").await, "by url");
+    assert_eq!(found("oPs.EX").await, "by url");
+    assert_eq!(found("PATH").await, "by url");
+    assert_eq!(found("qu").await, "by description");
+    assert_eq!(found("ÉQUIPE").await, "by description");
+    // ASCII case is ignored everywhere, other case only in the name, which is stored
+    // lower-cased: the description's 'É' is not 'é', with the index as before it.
+    assert_eq!(found("équipe, not the é").await, "");
+    assert_eq!(found("xyz").await, "");
+}
+
+#[tokio::test]
+async fn long_searches_take_wildcards_and_quotes_literally() {
+    let app = spawn_app().await;
+    app.create_named("100% uptime").await;
+    app.create_named("1000 uptime").await;
+    app.create_named("a_b_c").await;
+    app.create_named("axbxc").await;
+    app.create_named(r#"say "hi""#).await;
+    app.create_named(r"back\slash").await;
+
+    let names_of = |query: &'static str| {
+        let app = &app;
+        async move { names(&list(app, &[("search", query)]).await).join(",") }
+    };
+    assert_eq!(names_of("0% u").await, "100% uptime");
+    assert_eq!(names_of("00%").await, "100% uptime");
+    assert_eq!(names_of("a_b_").await, "a_b_c");
+    assert_eq!(names_of("_b_").await, "a_b_c");
+    assert_eq!(names_of(r#"y "hi"#).await, r#"say "hi""#);
+    assert_eq!(names_of(r#""hi""#).await, r#"say "hi""#);
+    assert_eq!(names_of(r"k\s").await, r"back\slash");
+    assert_eq!(names_of("%%%").await, "");
+    assert_eq!(names_of("___").await, "");
+}
+
+#[tokio::test]
+async fn the_search_follows_renames_and_deletes() {
+    let app = spawn_app().await;
+    let renamed = app.create_named("alpha-pager").await;
+    let deleted = app.create_named("alpha-chat").await;
+    let mut edit = serde_json::to_value(renamed.to_input()).unwrap();
+    edit["name"] = json!("omega-pager");
+    edit["url"] = json!("https://receiver.example.org/omega");
+    edit["description"] = json!("Renamed");
+    app.put_json(&format!("/api/v1/webhooks/{}", renamed.id), &edit)
+        .await;
+    app.delete(&format!("/api/v1/webhooks/{}", deleted.id))
+        .await;
+
+    assert_eq!(list(&app, &[("search", "alpha")]).await.total_count, 0);
+    assert_eq!(
+        list(&app, &[("search", "hooks.example")]).await.total_count,
+        0
+    );
+    assert_eq!(
+        names(&list(&app, &[("search", "omega")]).await),
+        ["omega-pager"]
+    );
+    assert_eq!(
+        names(&list(&app, &[("search", "org/OMEGA")]).await),
+        ["omega-pager"]
+    );
+    assert_eq!(
+        names(&list(&app, &[("search", "renamed")]).await),
+        ["omega-pager"]
+    );
+    // A new webhook may take the deleted one's name and is found by it.
+    app.create_named("alpha-chat").await;
+    assert_eq!(
+        names(&list(&app, &[("search", "alpha")]).await),
+        ["alpha-chat"]
+    );
+}
+
+#[tokio::test]
+async fn event_type_with_sort_and_pages() {
+    let app = spawn_app().await;
+    for (i, name) in [
+        "delta", "Alpha", "echo", "charlie", "Bravo", "golf", "foxtrot",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut body = webhook_body(name);
+        body["event_types"] = if i % 2 == 0 {
+            json!(["config.change", "host.lost_connection"])
+        } else {
+            json!(["config.change"])
+        };
+        app.create(&body).await;
+        let mut other = webhook_body(&format!("other {i}"));
+        other["event_types"] = json!(["host.lost_connection"]);
+        app.create(&other).await;
+    }
+
+    for (sort, expected) in [
+        (
+            "name",
+            vec![
+                "Alpha", "Bravo", "charlie", "delta", "echo", "foxtrot", "golf",
+            ],
+        ),
+        (
+            "-name",
+            vec![
+                "golf", "foxtrot", "echo", "delta", "charlie", "Bravo", "Alpha",
+            ],
+        ),
+        (
+            "created_at",
+            vec![
+                "delta", "Alpha", "echo", "charlie", "Bravo", "golf", "foxtrot",
+            ],
+        ),
+    ] {
+        let mut seen = Vec::new();
+        for page in ["1", "2", "3", "4", "5"] {
+            let result = list(
+                &app,
+                &[
+                    ("event_type", "config.change"),
+                    ("sort", sort),
+                    ("page_size", "2"),
+                    ("page", page),
+                ],
+            )
+            .await;
+            assert_eq!(result.total_count, 7, "{sort} page {page}");
+            assert!(result.results.len() <= 2);
+            seen.extend(result.results.into_iter().map(|w| w.name));
+        }
+        assert_eq!(seen, expected, "sort {sort}");
+    }
+    // With a search of two characters (LIKE) and of three (the index).
+    for (search, expected) in [("ha", "Alpha,charlie"), ("lph", "Alpha")] {
+        let result = list(
+            &app,
+            &[
+                ("event_type", "config.change"),
+                ("search", search),
+                ("sort", "name"),
+                ("page_size", "1"),
+                ("page", "1"),
+            ],
+        )
+        .await;
+        assert_eq!(result.total_count as usize, expected.split(',').count());
+        assert_eq!(names(&result), [expected.split(',').next().unwrap()]);
+    }
+}
+
+/// What the list must return, computed from every webhook: the filters, the sort with id as the
+/// tie-break, and the page, as the API documents them.
+fn expected_page(all: &[Webhook], query: &[(&str, &str)]) -> (Vec<String>, u64) {
+    let get = |key: &str| query.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    let search = get("search").map(str::to_lowercase);
+    let mut rows: Vec<&Webhook> = all
+        .iter()
+        .filter(|w| {
+            search.as_ref().is_none_or(|s| {
+                // name_key is lower-cased like the search; the URL and description only have
+                // their ASCII case ignored (SQL lower() and LIKE).
+                w.name.to_lowercase().contains(s.as_str())
+                    || w.url.to_ascii_lowercase().contains(s.as_str())
+                    || w.description.to_ascii_lowercase().contains(s.as_str())
+            })
+        })
+        .filter(|w| get("type").is_none_or(|t| w.kind.as_str() == t))
+        .filter(|w| get("enabled").is_none_or(|e| w.enabled.to_string() == e))
+        .filter(|w| get("status").is_none_or(|s| w.status.as_str() == s))
+        .filter(|w| get("event_type").is_none_or(|e| w.event_types.iter().any(|x| x == e)))
+        .collect();
+    let sort = get("sort").unwrap_or("-created_at");
+    let field = sort.trim_start_matches('-');
+    let key = |w: &Webhook| match field {
+        "name" => w.name.to_lowercase(),
+        "type" => w.kind.as_str().to_string(),
+        "status" => w.status.as_str().to_string(),
+        "created_at" => w.created_at.clone(),
+        "updated_at" => w.updated_at.clone(),
+        other => panic!("sort {other}"),
+    };
+    rows.sort_by(|a, b| (key(a), &a.id).cmp(&(key(b), &b.id)));
+    if sort.starts_with('-') {
+        rows.reverse();
+    }
+    let size: usize = get("page_size").unwrap_or("20").parse().unwrap();
+    let page: usize = get("page").unwrap_or("1").parse().unwrap();
+    let total = rows.len() as u64;
+    let names = rows
+        .into_iter()
+        .skip((page - 1) * size)
+        .take(size)
+        .map(|w| w.name.clone())
+        .collect();
+    (names, total)
+}
+
+#[tokio::test]
+async fn every_filter_sort_and_page_matches_filtering_all_webhooks() {
+    // Small pages of large results are read by walking the sort order, small results are
+    // collected and sorted (db/webhooks.rs, Plan): page sizes 3 and 7 over these 40 webhooks
+    // take both ways, with every filter, the search of 1, 2 and 3+ characters and every sort.
+    let app = spawn_app().await;
+    let teams = ["ops", "devops", "Billing", "Search", "Über"];
+    let hosts = ["hooks.example.com", "OPS.example.net", "alerts.example.org"];
+    let mut created = Vec::new();
+    for i in 0..40usize {
+        let team = teams[i % teams.len()];
+        let mut body = webhook_body(&format!("{team}-{}-{i}", ["pager", "chat", "audit"][i % 3]));
+        body["url"] = json!(format!("https://{}/{team}/{i}", hosts[i % hosts.len()]));
+        body["description"] = json!(if i % 4 == 0 {
+            String::new()
+        } else {
+            format!(
+                "Sends {} of {team} to 100% of the a_b team",
+                ["alarms", "changes"][i % 2]
+            )
+        });
+        if i % 5 < 2 {
+            body["type"] = json!("alarms");
+            body["event_types"] = json!(["host.cpu_high", "host.lost_connection"]);
+        } else if i % 3 == 0 {
+            body["event_types"] = json!(["config.change", "host.lost_connection"]);
+        } else {
+            body["event_types"] = json!(["config.change"]);
+        }
+        body["enabled"] = json!(i % 7 != 3);
+        created.push(app.create(&body).await);
+    }
+    // Changes after creation: an edit (sort by updated_at differs from created_at) and deletes.
+    for w in &created[..3] {
+        let mut edit = serde_json::to_value(w.to_input()).unwrap();
+        edit["description"] = json!("Edited: now ops too");
+        app.put_json(&format!("/api/v1/webhooks/{}", w.id), &edit)
+            .await;
+    }
+    for w in &created[30..33] {
+        app.delete(&format!("/api/v1/webhooks/{}", w.id)).await;
+    }
+    let all = list(&app, &[("page_size", "100")]).await.results;
+    assert_eq!(all.len(), 37);
+
+    let filters: &[&[(&str, &str)]] = &[
+        &[],
+        &[("type", "alarms")],
+        &[("type", "events"), ("enabled", "true")],
+        &[("status", "disabled")],
+        &[("status", "active"), ("type", "events")],
+        &[("event_type", "host.lost_connection")],
+        &[("event_type", "config.change"), ("enabled", "true")],
+        &[("search", "o")],
+        &[("search", "op")],
+        &[("search", "ops")],
+        &[("search", "OPS.EX")],
+        &[("search", "über")],
+        &[("search", "0% o")],
+        &[("search", "a_b")],
+        &[("search", "pager"), ("type", "alarms")],
+        &[("search", "ops"), ("event_type", "host.lost_connection")],
+        &[("search", "edited")],
+        &[("search", "nothing like it")],
+    ];
+    let sorts = [
+        "name",
+        "-name",
+        "type",
+        "-type",
+        "status",
+        "-status",
+        "created_at",
+        "-created_at",
+        "updated_at",
+        "-updated_at",
+    ];
+    for filter in filters {
+        for sort in sorts {
+            for size in ["3", "7"] {
+                for page in 1..=14 {
+                    let page = page.to_string();
+                    let mut query = filter.to_vec();
+                    query.extend([("sort", sort), ("page_size", size), ("page", &page)]);
+                    let (names, total) = expected_page(&all, &query);
+                    let got = list(&app, &query).await;
+                    assert_eq!(got.total_count, total, "{query:?}");
+                    let got: Vec<String> = got.results.into_iter().map(|w| w.name).collect();
+                    assert_eq!(got, names, "{query:?}");
+                    if names.is_empty() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
