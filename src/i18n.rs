@@ -11,10 +11,10 @@ macro_rules! texts {
         pub enum T { $($key),* }
 
         impl T {
+            /// A table lookup rather than a `match`: data, not code, in the wasm.
             pub fn get(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $((T::$key, Lang::En) => $en, (T::$key, Lang::Zh) => $zh,)*
-                }
+                const TEXTS: &[[&str; 2]] = &[$([$en, $zh]),*];
+                TEXTS[self as usize][match lang { Lang::En => 0, Lang::Zh => 1 }]
             }
         }
     };
