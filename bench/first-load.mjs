@@ -61,13 +61,17 @@ function refsOfHtml(html) {
   return refs;
 }
 
+/** `new URL('x.wasm', import.meta.url)` in JavaScript: a module fetched when code asks for it
+ * (the split loader's page modules, each fetched the first time its page opens), not on load. */
+const ON_DEMAND_WASM = /\bnew\s+URL\(\s*(['"`])([^'"`\s]+\.wasm)\1\s*,\s*import\.meta\.url\s*\)/g;
+
 /** Static imports, dynamic imports with a literal, and literal .wasm paths in JavaScript. */
 function refsOfJs(js) {
   const refs = [];
   for (const m of js.matchAll(/\b(?:import|export)\s[^'"`;]*?\bfrom\s*(['"])([^'"]+)\1/g)) refs.push(m[2]);
   for (const m of js.matchAll(/\bimport\s*(['"])([^'"]+)\1/g)) refs.push(m[2]);
   for (const m of js.matchAll(/\bimport\s*\(\s*(['"])([^'"]+)\1\s*\)/g)) refs.push(m[2]);
-  for (const m of js.matchAll(/(['"`])([^'"`\s]+\.wasm)\1/g)) refs.push(m[2]);
+  for (const m of js.replace(ON_DEMAND_WASM, '').matchAll(/(['"`])([^'"`\s]+\.wasm)\1/g)) refs.push(m[2]);
   return refs;
 }
 
@@ -81,13 +85,22 @@ function refsOfCss(css) {
 
 // Walk from index.html through what each loaded file loads in turn.
 const loaded = [indexPath];
+/** Modules the loaded code fetches later, on demand: reported, not counted in the first load. */
+const onDemand = [];
 const seen = new Set(loaded);
 const missing = [];
 for (let i = 0; i < loaded.length && i < 1000; i++) {
   const file = loaded[i];
   let refs = [];
   if (file.endsWith('.html')) refs = refsOfHtml(readFileSync(file, 'utf8'));
-  else if (/\.m?js$/.test(file)) refs = refsOfJs(readFileSync(file, 'utf8'));
+  else if (/\.m?js$/.test(file)) {
+    const js = readFileSync(file, 'utf8');
+    refs = refsOfJs(js);
+    for (const m of js.matchAll(ON_DEMAND_WASM)) {
+      const p = localPath(m[2], file);
+      if (p && existsSync(p) && !onDemand.includes(p)) onDemand.push(p);
+    }
+  }
   else if (file.endsWith('.css')) refs = refsOfCss(readFileSync(file, 'utf8'));
   for (const ref of refs) {
     const p = localPath(ref, file);
@@ -101,7 +114,7 @@ for (let i = 0; i < loaded.length && i < 1000; i++) {
   }
 }
 
-const rows = loaded.map((file) => {
+function measure(file) {
   const data = readFileSync(file);
   return {
     file: relative(dist, file),
@@ -117,15 +130,15 @@ const rows = loaded.map((file) => {
       },
     }).length,
   };
-});
-const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), {
-  raw: 0,
-  gzip: 0,
-  brotli: 0,
-});
+}
+const sum = (rows) =>
+  rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+const rows = loaded.map(measure);
+const total = sum(rows);
+const later = onDemand.filter((f) => !loaded.includes(f)).map(measure);
 
 const fmt = (n) => `${n.toLocaleString('en-US')} (${(n / KIB).toFixed(1)} KiB)`;
-const nameWidth = Math.max(5, ...rows.map((r) => r.file.length));
+const nameWidth = Math.max(5, ...[...rows, ...later].map((r) => r.file.length));
 const colWidth = Math.max(...rows.map((r) => fmt(r.raw).length), fmt(total.raw).length);
 const line = (a, b, c, d) => `${a.padEnd(nameWidth)}  ${b.padStart(colWidth)}  ${c.padStart(colWidth)}  ${d.padStart(colWidth)}`;
 
@@ -136,6 +149,14 @@ for (const r of rows) console.log(line(r.file, fmt(r.raw), fmt(r.gzip), fmt(r.br
 console.log('-'.repeat(nameWidth + 3 * colWidth + 6));
 console.log(line(`total (${rows.length} files)`, fmt(total.raw), fmt(total.gzip), fmt(total.brotli)));
 if (missing.length) console.log(`referenced but not in dist: ${missing.join(', ')}`);
+if (later.length) {
+  const t = sum(later);
+  console.log(`\nFetched on demand, the first time a page needs them (not part of the first load):`);
+  for (const r of later) console.log(line(r.file, fmt(r.raw), fmt(r.gzip), fmt(r.brotli)));
+  console.log('-'.repeat(nameWidth + 3 * colWidth + 6));
+  console.log(line(`total (${later.length} files)`, fmt(t.raw), fmt(t.gzip), fmt(t.brotli)));
+  console.log('');
+}
 
 const within = total.brotli <= BUDGET_BYTES;
 const pct = ((100 * total.brotli) / BUDGET_BYTES).toFixed(1);

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+WASM_SPLIT_VERSION=0.2.4
 # wasm-bindgen-cli must equal the wasm-bindgen of Cargo.lock.
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3; exit}' Cargo.lock)
 
@@ -35,6 +36,12 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
   cp -r "$src" "$tmp/cli"
   (cd "$tmp/cli" && cargo update -q -p webpki-roots --precise 1.0.10 && cargo install --locked --path .)
   rm -rf "$tmp"
+fi
+
+# Splits the console's wasm at its lazy routes (scripts/split.mjs); the splitter cargo-leptos uses.
+if ! cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "installing wasm-split-cli (wasm_split_cli_support $WASM_SPLIT_VERSION, about a minute)"
+  cargo install --locked "wasm_split_cli_support@$WASM_SPLIT_VERSION" --features build-binary
 fi
 
 MODE=${1:-build}

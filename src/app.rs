@@ -1,13 +1,16 @@
 //! The app shell: providers, the router, and the layout (sidebar, top bar, content, toasts).
 
 use crate::components::{ToastRegion, Toasts};
-use crate::i18n::{tr, I18n, Lang, T};
-use crate::pages::{EventLog, NotFound, Subscriptions, WebhookDetail, WebhookEdit, WebhookList, WebhookNew};
+use crate::i18n::{I18n, Lang, T, tr};
+use crate::pages::{
+    EventLog, NotFound, Subscriptions, WebhookDetail, WebhookEdit, WebhookList, WebhookNew,
+};
 use crate::theme::{Theme, ThemeState};
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
+use leptos_router::{Lazy, LazyRoute, lazy_route};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -24,11 +27,11 @@ pub fn App() -> impl IntoView {
                         <Routes fallback=NotFound>
                             <Route path=path!("/") view=|| view! { <Redirect path="/webhooks" /> } />
                             <Route path=path!("/webhooks") view=WebhookList />
-                            <Route path=path!("/webhooks/new") view=WebhookNew />
-                            <Route path=path!("/webhooks/:id") view=WebhookDetail />
-                            <Route path=path!("/webhooks/:id/edit") view=WebhookEdit />
-                            <Route path=path!("/subscriptions") view=Subscriptions />
-                            <Route path=path!("/events") view=EventLog />
+                            <Route path=path!("/webhooks/new") view={Lazy::<WebhookNewRoute>::new()} />
+                            <Route path=path!("/webhooks/:id") view={Lazy::<WebhookDetailRoute>::new()} />
+                            <Route path=path!("/webhooks/:id/edit") view={Lazy::<WebhookEditRoute>::new()} />
+                            <Route path=path!("/subscriptions") view={Lazy::<SubscriptionsRoute>::new()} />
+                            <Route path=path!("/events") view={Lazy::<EventLogRoute>::new()} />
                         </Routes>
                     </main>
                 </div>
@@ -117,5 +120,62 @@ fn TopBar() -> impl IntoView {
                 </button>
             </div>
         </header>
+    }
+}
+
+// Pages other than the list are lazy routes: with the wasm split after the build
+// (scripts/split.mjs), their code is fetched when a page is first opened.
+struct WebhookNewRoute;
+#[lazy_route]
+impl LazyRoute for WebhookNewRoute {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <WebhookNew /> }.into_any()
+    }
+}
+
+struct WebhookDetailRoute;
+#[lazy_route]
+impl LazyRoute for WebhookDetailRoute {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <WebhookDetail /> }.into_any()
+    }
+}
+
+struct WebhookEditRoute;
+#[lazy_route]
+impl LazyRoute for WebhookEditRoute {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <WebhookEdit /> }.into_any()
+    }
+}
+
+struct SubscriptionsRoute;
+#[lazy_route]
+impl LazyRoute for SubscriptionsRoute {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <Subscriptions /> }.into_any()
+    }
+}
+
+struct EventLogRoute;
+#[lazy_route]
+impl LazyRoute for EventLogRoute {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <EventLog /> }.into_any()
     }
 }
