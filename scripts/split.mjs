@@ -81,9 +81,12 @@ try {
   // trunk's <link rel=modulepreload|preload integrity=...> name the files it wrote.
   const indexPath = join(staging, 'index.html');
   let index = readFileSync(indexPath, 'utf8');
+  const publicUrl = process.env.TRUNK_PUBLIC_URL ?? '/';
   for (const file of [js, `${name}_bg.wasm`]) {
     const sri = `sha384-${createHash('sha384').update(readFileSync(join(staging, file))).digest('base64')}`;
-    index = index.replace(new RegExp(`(href="[^"]*${file}"[^>]*integrity=")[^"]*(")`, 'g'), `$1${sri}$2`);
+    index = index.replace(/<link\b[^>]*>/g, (tag) =>
+      tag.includes(`href="${publicUrl}${file}"`) ? tag.replace(/integrity="[^"]*"/, `integrity="${sri}"`) : tag,
+    );
   }
   writeFileSync(indexPath, index);
   console.log(`split.mjs: ${name}_bg.wasm + ${chunks.length} lazily loaded modules`);
