@@ -17,8 +17,11 @@ pub fn App() -> impl IntoView {
     I18n::provide();
     ThemeState::provide();
     Toasts::provide();
+    // True while the router loads the next page (its module, the first time a lazy page opens).
+    let (is_routing, set_is_routing) = signal(false);
     view! {
-        <Router>
+        <Router set_is_routing=set_is_routing>
+            <div class="routing-bar" role="progressbar" aria-label=tr(T::LoadingPage) hidden=move || !is_routing.get()></div>
             <div class="shell">
                 <Sidebar />
                 <div class="main">

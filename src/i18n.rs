@@ -79,6 +79,7 @@ texts! {
     ShowingRange => "Showing {from}–{to} of {total}", "第 {from}–{to} 条，共 {total} 条";
     PageOf => "Page {page} of {pages}", "第 {page} / {pages} 页";
     Loading => "Loading…", "加载中…";
+    LoadingPage => "Loading the page", "正在加载页面";
     Retry => "Retry", "重试";
     ClearFilters => "Clear filters", "清除筛选";
     EmptyTitle => "No webhooks yet", "还没有 WebHook";

@@ -55,3 +55,20 @@ test('a page whose code cannot be fetched brings the console back instead of bre
   expect(page.url()).toMatch(/\/events$/);
   expect(fetches).toBe(2);
 });
+
+test('a bar says the page is loading while its module arrives', async ({ page }) => {
+  // A slow link: the subscriptions page's module takes a second.
+  await page.route(/split___subscriptions_route_view_.*\.wasm$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 1000));
+    await route.continue();
+  });
+  await page.goto('/webhooks');
+  await expect(page.getByRole('link', { name: 'Add WebHook' }).first()).toBeVisible();
+  const bar = page.getByRole('progressbar', { name: 'Loading the page' });
+  await expect(bar).toBeHidden();
+
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Message subscriptions' }).click();
+  await expect(bar).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Message subscriptions' })).toBeVisible();
+  await expect(bar).toBeHidden();
+});
