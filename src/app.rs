@@ -126,59 +126,27 @@ fn TopBar() -> impl IntoView {
     }
 }
 
-// Pages other than the list are lazy routes: with the wasm split after the build
-// (scripts/split.mjs), their code is fetched when a page is first opened.
-struct WebhookNewRoute;
-#[lazy_route]
-impl LazyRoute for WebhookNewRoute {
-    fn data() -> Self {
-        Self
-    }
-    fn view(_this: Self) -> AnyView {
-        view! { <WebhookNew /> }.into_any()
-    }
+/// A page whose code is a module of its own: `scripts/split.mjs` cuts it out of the wasm after
+/// the build, and the router fetches it the first time the page opens.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    };
 }
 
-struct WebhookDetailRoute;
-#[lazy_route]
-impl LazyRoute for WebhookDetailRoute {
-    fn data() -> Self {
-        Self
-    }
-    fn view(_this: Self) -> AnyView {
-        view! { <WebhookDetail /> }.into_any()
-    }
-}
-
-struct WebhookEditRoute;
-#[lazy_route]
-impl LazyRoute for WebhookEditRoute {
-    fn data() -> Self {
-        Self
-    }
-    fn view(_this: Self) -> AnyView {
-        view! { <WebhookEdit /> }.into_any()
-    }
-}
-
-struct SubscriptionsRoute;
-#[lazy_route]
-impl LazyRoute for SubscriptionsRoute {
-    fn data() -> Self {
-        Self
-    }
-    fn view(_this: Self) -> AnyView {
-        view! { <Subscriptions /> }.into_any()
-    }
-}
-
-struct EventLogRoute;
-#[lazy_route]
-impl LazyRoute for EventLogRoute {
-    fn data() -> Self {
-        Self
-    }
-    fn view(_this: Self) -> AnyView {
-        view! { <EventLog /> }.into_any()
-    }
-}
+lazy_page!(WebhookNewRoute, WebhookNew);
+lazy_page!(WebhookDetailRoute, WebhookDetail);
+lazy_page!(WebhookEditRoute, WebhookEdit);
+lazy_page!(SubscriptionsRoute, Subscriptions);
+lazy_page!(EventLogRoute, EventLog);
