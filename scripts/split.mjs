@@ -2,8 +2,9 @@
 // src/app.rs), so the first load fetches the shell and the WebHook list only, and each other page
 // fetches its code the first time it opens.
 //
-// trunk 0.21 has no code splitting of its own: it runs cargo, wasm-bindgen and wasm-opt in one go.
-// This hook redoes the last two steps on the split module, the way cargo-leptos does it:
+// trunk 0.21 has no code splitting of its own: it runs cargo and wasm-bindgen in one go (its
+// wasm-opt is off in index.html). This hook redoes wasm-bindgen on the split module and optimises,
+// the way cargo-leptos does it:
 //   1. wasm-split-cli (crate wasm_split_cli_support) cuts cargo's wasm (linked with
 //      --emit-relocs, see .cargo/config.toml) into a main module, one module per lazy route, the
 //      chunks they share, and `__wasm_split.js`, which fetches and links them on demand;
@@ -16,7 +17,7 @@
 // Usage: run by trunk (TRUNK_STAGING_DIR); tools: wasm-split-cli, wasm-bindgen, wasm-opt on PATH.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
