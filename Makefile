@@ -24,8 +24,11 @@ console:
 	trunk build --release
 
 # Contract and server: unit and integration tests (real server on port 0, fresh SQLite files).
+# Then the server's integration suite once more on PostgreSQL: a throwaway cluster that
+# scripts/with-postgres.sh starts, passes as WEBHOOK_TEST_POSTGRES and stops again.
 test-rust:
 	cargo test -p webhook-api -p webhook-server
+	scripts/with-postgres.sh cargo test -p webhook-server --test api
 
 # Console components and unit tests in headless Chromium (wasm-bindgen-test).
 test-browser:

@@ -24,7 +24,9 @@ pub struct Config {
     #[arg(long, env = "WEBHOOK_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: String,
 
-    /// Database to use. `sqlite://PATH` creates the file and its directory when missing.
+    /// Database to use. `sqlite://PATH` (one instance; the file and its directory are created
+    /// when missing) or `postgres://USER:PASSWORD@HOST:PORT/DATABASE` (PostgreSQL 13 or later;
+    /// several instances may share it). The schema is migrated at start.
     #[arg(long, env = "WEBHOOK_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
 
@@ -78,6 +80,12 @@ pub struct Config {
     /// many sends in flight one commit serves them all. 1 commits every attempt on its own.
     #[arg(long, env = "WEBHOOK_DELIVERY_COMMIT_BATCH", default_value = "256")]
     pub delivery_commit_batch: NonZeroUsize,
+
+    /// How long an instance's claim on a delivery holds: longer than the longest send (webhook
+    /// timeouts go up to 60 s). A claim of an instance that died is taken over by another
+    /// instance when it lapses, with the same `webhook-id`.
+    #[arg(long, env = "WEBHOOK_DELIVERY_LEASE", default_value = "120s", value_parser = parse_duration)]
+    pub delivery_lease: Duration,
 }
 
 impl Config {
@@ -91,6 +99,7 @@ impl Config {
             secret_overlap: self.secret_overlap,
             concurrency: self.delivery_concurrency,
             commit_batch: self.delivery_commit_batch.get(),
+            lease: self.delivery_lease,
         }
     }
 }
@@ -111,6 +120,7 @@ impl Default for Config {
             delivery_concurrency: delivery.concurrency,
             delivery_commit_batch: NonZeroUsize::new(delivery.commit_batch)
                 .unwrap_or(NonZeroUsize::MIN),
+            delivery_lease: delivery.lease,
         }
     }
 }

@@ -16,7 +16,6 @@ pub use delivery::install_crypto_provider;
 
 use axum::Router;
 use axum::routing::any;
-use sqlx::SqlitePool;
 use std::path::Path;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
@@ -26,7 +25,7 @@ use tracing::Level;
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: SqlitePool,
+    pub db: db::Db,
     pub deliverer: delivery::Deliverer,
 }
 
@@ -112,7 +111,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     println!("webhook-server listening on http://{addr}");
     use std::io::Write as _;
     std::io::stdout().flush()?;
-    tracing::info!(%addr, database = %config.database_url, synchronous = ?config.sqlite_synchronous, dist = %config.dist.display(), "started");
+    tracing::info!(%addr, database = %db::redact(&config.database_url), synchronous = ?config.sqlite_synchronous, dist = %config.dist.display(), "started");
     serve(listener, app, shutdown_signal()).await?;
     // Sends cut off here are claimed, and sent again at the next start.
     worker.abort();

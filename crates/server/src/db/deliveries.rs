@@ -1,9 +1,7 @@
 //! SQL of the outbox: accepting events with their deliveries, claiming due deliveries, recording
 //! attempts, redelivery. Reading the log back is in `delivery_log`.
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::types::Json;
-use sqlx::{Row, SqlitePool};
+use super::{Cols, Db, Tx, json, on_db, on_tx, postgres};
 use std::collections::{HashMap, HashSet};
 use webhook_api::{
     DeliveryKind, DeliveryStatus, EventIn, FailureDetails, RouteRule, SendReport, WebhookStatus,
@@ -19,6 +17,9 @@ pub struct Claimed {
     pub message_id: String,
     pub attempt_count: u32,
     pub cycle_attempts: u32,
+    /// When this claim was taken: it identifies the claim, so a worker whose lease lapsed (and
+    /// whose delivery another instance took over) cannot record over the new claim.
+    pub claimed_at: String,
 }
 
 /// Where a delivery stands after an attempt.
@@ -37,46 +38,47 @@ pub struct Outcome {
 /// `subscription:<topic>`, the first such topic in catalog order). Each webhook gets an event
 /// once; when both match, the webhook's own filter is the recorded rule.
 pub async fn accept_events(
-    pool: &SqlitePool,
+    db: &Db,
     events: &[(String, EventIn)],
     now: &str,
 ) -> Result<u64, sqlx::Error> {
-    // IMMEDIATE takes the write lock first (waiting for it up to the busy timeout). A deferred
-    // transaction reads the routes first and then cannot become a writer if the worker committed
-    // meanwhile: SQLite answers SQLITE_BUSY at once, without waiting.
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    // On SQLite this takes the write lock first (see `Db::begin`): the routes read below must
+    // not leave a read snapshot that cannot become a writer.
+    let mut tx = db.begin().await?;
     // (webhook id, rule) → (batch size, its events in posted order), and the targets of each
     // event type by the webhooks' own filters.
     let mut fan_out: HashMap<(String, RouteRule), (usize, Vec<String>)> = HashMap::new();
     let mut targets_of: HashMap<String, Vec<(String, i64)>> = HashMap::new();
     let topics = super::subscriptions::routes(&mut tx).await?;
     for (id, e) in events {
-        sqlx::query(
+        on_tx!(&mut tx, |conn, pg| sqlx::query(
             "INSERT INTO events (id, type, action, resource_type, resource_id, resource_details, \
-             result, severity, occurred_at, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             result, severity, occurred_at, source, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(id)
         .bind(&e.event_type)
         .bind(&e.action)
         .bind(&e.resource_type)
         .bind(&e.resource_id)
-        .bind(Json(&e.resource_details))
+        .bind(json(&e.resource_details))
         .bind(e.result.as_str())
         .bind(e.severity.as_str())
         .bind(e.occurred_at.as_deref().unwrap_or(now))
         .bind(&e.source)
         .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
         if !targets_of.contains_key(&e.event_type) {
-            let targets: Vec<(String, i64)> = sqlx::query_as(
+            let targets: Vec<(String, i64)> = on_tx!(&mut tx, |conn, pg| sqlx::query_as(
                 "SELECT w.id, w.batch_size FROM webhooks w \
                  JOIN webhook_event_types t ON t.webhook_id = w.id \
-                 WHERE t.event_type = ? AND w.enabled AND w.deleted_at IS NULL",
+                 WHERE t.event_type = $1 AND w.enabled AND w.deleted_at IS NULL",
             )
             .bind(&e.event_type)
-            .fetch_all(&mut *tx)
-            .await?;
+            .fetch_all(conn)
+            .await)?;
             targets_of.insert(e.event_type.clone(), targets);
         }
         let own = targets_of[&e.event_type]
@@ -118,13 +120,25 @@ pub async fn accept_events(
             queued += 1;
         }
     }
+    if queued > 0 {
+        notify(&mut tx).await?;
+    }
     tx.commit().await?;
     Ok(queued)
 }
 
+/// On PostgreSQL, wakes every instance's worker when the transaction commits (the delivery may
+/// be claimed by any of them); on SQLite the one worker is woken by the caller.
+async fn notify(tx: &mut Tx) -> Result<(), sqlx::Error> {
+    if let Tx::Postgres(t) = tx {
+        sqlx::query(postgres::NOTIFY).execute(&mut **t).await?;
+    }
+    Ok(())
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn insert_delivery(
-    conn: &mut sqlx::SqliteConnection,
+    tx: &mut Tx,
     id: &str,
     webhook_id: &str,
     kind: DeliveryKind,
@@ -136,32 +150,36 @@ async fn insert_delivery(
 ) -> Result<(), sqlx::Error> {
     // The message id is Standard Webhooks' `msg_` + the delivery id: one per delivery, kept
     // across retries and redeliveries.
-    sqlx::query(
-        "INSERT INTO deliveries (id, webhook_id, kind, rule, event_ids, message_id, status, \
-         next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(id)
-    .bind(webhook_id)
-    .bind(kind_str(kind))
-    .bind(rule.to_string())
-    .bind(Json(event_ids))
-    .bind(message_id_of(id))
-    .bind(status.as_str())
-    .bind(next_attempt_at)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    if !event_ids.is_empty() {
-        // The events log finds an event's deliveries through this.
+    on_tx!(tx, |conn, pg| {
         sqlx::query(
-            "INSERT INTO delivery_events (event_id, delivery_id) SELECT value, ? FROM json_each(?)",
+            "INSERT INTO deliveries (id, webhook_id, kind, rule, event_ids, message_id, status, \
+             next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
         )
         .bind(id)
-        .bind(Json(event_ids))
-        .execute(conn)
+        .bind(webhook_id)
+        .bind(kind_str(kind))
+        .bind(rule.to_string())
+        .bind(json(event_ids))
+        .bind(message_id_of(id))
+        .bind(status.as_str())
+        .bind(next_attempt_at)
+        .bind(now)
+        .execute(&mut *conn)
         .await?;
-    }
+        if !event_ids.is_empty() {
+            // The events log finds an event's deliveries through this.
+            sqlx::query(if pg {
+                "INSERT INTO delivery_events (event_id, delivery_id) \
+                 SELECT value, $1 FROM json_array_elements_text($2::json)"
+            } else {
+                "INSERT INTO delivery_events (event_id, delivery_id) SELECT value, $1 FROM json_each($2)"
+            })
+            .bind(id)
+            .bind(json(event_ids))
+            .execute(conn)
+            .await?;
+        }
+    });
     Ok(())
 }
 
@@ -175,13 +193,13 @@ fn kind_str(kind: DeliveryKind) -> &'static str {
 /// Records a VALIDATE message that was sent synchronously (with [`message_id_of`] its id), as a
 /// finished delivery with its one attempt.
 pub async fn insert_validation(
-    pool: &SqlitePool,
+    db: &Db,
     id: &str,
     webhook_id: &str,
     started_at: &str,
     report: &SendReport,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     let status = if report.ok {
         DeliveryStatus::Succeeded
     } else {
@@ -200,10 +218,13 @@ pub async fn insert_validation(
     )
     .await?;
     insert_attempt(&mut tx, id, webhook_id, 1, started_at, report).await?;
-    sqlx::query("UPDATE deliveries SET attempt_count = 1, cycle_attempts = 1 WHERE id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    on_tx!(&mut tx, |conn, pg| sqlx::query(
+        "UPDATE deliveries SET attempt_count = 1, cycle_attempts = 1 WHERE id = $1"
+    )
+    .bind(id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
     tx.commit().await
 }
 
@@ -213,16 +234,16 @@ pub fn message_id_of(delivery_id: &str) -> String {
 }
 
 async fn insert_attempt(
-    conn: &mut sqlx::SqliteConnection,
+    tx: &mut Tx,
     delivery_id: &str,
     webhook_id: &str,
     number: u32,
     started_at: &str,
     r: &SendReport,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO attempts (delivery_id, number, webhook_id, started_at, duration_ms, ok, request, \
-         response, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    on_tx!(tx, |conn, pg| sqlx::query(
+        "INSERT INTO attempts (delivery_id, number, webhook_id, started_at, duration_ms, ok, \
+         request, response, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(delivery_id)
     .bind(i64::from(number))
@@ -230,27 +251,33 @@ async fn insert_attempt(
     .bind(started_at)
     .bind(i64::try_from(r.duration_ms).unwrap_or(i64::MAX))
     .bind(r.ok)
-    .bind(Json(&r.request))
-    .bind(r.response.as_ref().map(Json))
-    .bind(r.error.as_ref().map(Json))
+    .bind(json(&r.request))
+    .bind(r.response.as_ref().map(json))
+    .bind(r.error.as_ref().map(json))
     .execute(conn)
-    .await?;
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// When the next pending or retrying delivery is due.
-pub async fn next_due(pool: &SqlitePool) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
+pub async fn next_due(db: &Db) -> Result<Option<String>, sqlx::Error> {
+    on_db!(db, |pool, pg| sqlx::query_scalar(
         "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'retrying')",
     )
     .fetch_one(pool)
-    .await
+    .await)
 }
 
-/// After a crash, deliveries claimed by the dead process are due again at once.
-pub async fn release_claims(pool: &SqlitePool, now: &str) -> Result<u64, sqlx::Error> {
+/// At start on SQLite, where one server owns the file: deliveries claimed by a process that
+/// stopped or died are due again at once. On PostgreSQL other instances may be sending what
+/// they claimed, so nothing is released; a dead instance's claims lapse with their lease.
+pub async fn release_claims(db: &Db, now: &str) -> Result<u64, sqlx::Error> {
+    let Db::Sqlite(pool) = db else {
+        return Ok(0);
+    };
     let done = sqlx::query(
-        "UPDATE deliveries SET claimed_at = NULL, next_attempt_at = ? \
+        "UPDATE deliveries SET claimed_at = NULL, next_attempt_at = $1 \
          WHERE claimed_at IS NOT NULL AND status IN ('pending', 'retrying')",
     )
     .bind(now)
@@ -260,65 +287,80 @@ pub async fn release_claims(pool: &SqlitePool, now: &str) -> Result<u64, sqlx::E
 }
 
 /// Claims up to `limit` due deliveries in one statement. A claimed row is not due again until
-/// `lease_until`, so a worker that dies mid-send leaves it to be retried, never lost.
+/// `lease_until`, so a worker that dies mid-send leaves it to be retried, never lost. On
+/// PostgreSQL, instances claiming at the same moment skip each other's rows (`SKIP LOCKED`):
+/// each due delivery goes to exactly one of them.
 pub async fn claim(
-    pool: &SqlitePool,
+    db: &Db,
     now: &str,
     lease_until: &str,
     limit: u32,
 ) -> Result<Vec<Claimed>, sqlx::Error> {
-    sqlx::query(
-        "UPDATE deliveries SET claimed_at = ?, next_attempt_at = ? WHERE id IN (SELECT id FROM deliveries \
-         WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?) \
-         RETURNING id, webhook_id, kind, event_ids, message_id, attempt_count, cycle_attempts",
-    )
+    on_db!(db, |pool, pg| sqlx::query(if pg {
+        "UPDATE deliveries SET claimed_at = $1, next_attempt_at = $2 WHERE id IN (SELECT id \
+         FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= $1 \
+         ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) \
+         RETURNING id, webhook_id, kind, event_ids, message_id, attempt_count, cycle_attempts, \
+         claimed_at"
+    } else {
+        "UPDATE deliveries SET claimed_at = $1, next_attempt_at = $2 WHERE id IN (SELECT id \
+         FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= $1 \
+         ORDER BY next_attempt_at LIMIT $3) \
+         RETURNING id, webhook_id, kind, event_ids, message_id, attempt_count, cycle_attempts, \
+         claimed_at"
+    })
     .bind(now)
     .bind(lease_until)
-    .bind(now)
     .bind(i64::from(limit))
-    .try_map(|row: SqliteRow| {
-        Ok(Claimed {
-            id: row.try_get("id")?,
-            webhook_id: row.try_get("webhook_id")?,
-            kind: text_enum(row.try_get("kind")?)?,
-            event_ids: row.try_get::<Json<_>, _>("event_ids")?.0,
-            message_id: row.try_get("message_id")?,
-            attempt_count: count(row.try_get("attempt_count")?),
-            cycle_attempts: count(row.try_get("cycle_attempts")?),
-        })
-    })
+    .try_map(|row| claimed_from(&row))
     .fetch_all(pool)
-    .await
+    .await)
+}
+
+fn claimed_from(row: &impl Cols) -> Result<Claimed, sqlx::Error> {
+    Ok(Claimed {
+        id: row.text("id")?,
+        webhook_id: row.text("webhook_id")?,
+        kind: row.wire("kind")?,
+        event_ids: row.json("event_ids")?,
+        message_id: row.text("message_id")?,
+        attempt_count: row.number("attempt_count")?,
+        cycle_attempts: row.number("cycle_attempts")?,
+        claimed_at: row.text("claimed_at")?,
+    })
 }
 
 /// Events by id, as producers posted them (with `occurred_at`): one read for a whole batch of
 /// claimed deliveries.
-pub async fn events(
-    pool: &SqlitePool,
-    ids: &[&str],
-) -> Result<HashMap<String, EventIn>, sqlx::Error> {
-    sqlx::query(
+pub async fn events(db: &Db, ids: &[&str]) -> Result<HashMap<String, EventIn>, sqlx::Error> {
+    on_db!(db, |pool, pg| sqlx::query(if pg {
         "SELECT id, type, action, resource_type, resource_id, resource_details, result, severity, \
-         occurred_at, source FROM events WHERE id IN (SELECT value FROM json_each(?))",
-    )
-    .bind(Json(ids))
-    .try_map(|row: SqliteRow| {
-        let event = EventIn {
-            event_type: row.try_get("type")?,
-            action: row.try_get("action")?,
-            resource_type: row.try_get("resource_type")?,
-            resource_id: row.try_get("resource_id")?,
-            resource_details: row.try_get::<Json<_>, _>("resource_details")?.0,
-            result: text_enum(row.try_get("result")?)?,
-            severity: text_enum(row.try_get("severity")?)?,
-            occurred_at: row.try_get("occurred_at")?,
-            source: row.try_get("source")?,
-        };
-        Ok((row.try_get("id")?, event))
+         occurred_at, source FROM events \
+         WHERE id IN (SELECT value FROM json_array_elements_text($1::json))"
+    } else {
+        "SELECT id, type, action, resource_type, resource_id, resource_details, result, severity, \
+         occurred_at, source FROM events WHERE id IN (SELECT value FROM json_each($1))"
     })
+    .bind(json(ids))
+    .try_map(|row| event_from(&row))
     .fetch_all(pool)
-    .await
+    .await)
     .map(HashMap::from_iter)
+}
+
+fn event_from(row: &impl Cols) -> Result<(String, EventIn), sqlx::Error> {
+    let event = EventIn {
+        event_type: row.text("type")?,
+        action: row.text("action")?,
+        resource_type: row.text("resource_type")?,
+        resource_id: row.text("resource_id")?,
+        resource_details: row.json("resource_details")?,
+        result: row.wire("result")?,
+        severity: row.wire("severity")?,
+        occurred_at: Some(row.text("occurred_at")?),
+        source: row.opt_text("source")?,
+    };
+    Ok((row.text("id")?, event))
 }
 
 /// One finished attempt, waiting to be written.
@@ -333,15 +375,20 @@ pub struct Recorded {
 }
 
 /// Records attempts, their deliveries' new states (releasing the claims) and their webhooks'
-/// health, all in one transaction: one commit for many sends.
-pub async fn record_attempts(pool: &SqlitePool, batch: &[Recorded]) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+/// health, all in one transaction: one commit for many sends. Returns how many were recorded:
+/// an attempt whose claim was taken over meanwhile (its lease lapsed; another instance owns
+/// the delivery now) is left out, as the new owner records its own.
+pub async fn record_attempts(db: &Db, batch: &[Recorded]) -> Result<usize, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let mut recorded = 0;
+    let mut due = false;
     for r in batch {
         let d = &r.delivery;
         let number = d.attempt_count + 1;
-        sqlx::query(
-            "UPDATE deliveries SET status = ?, attempt_count = ?, cycle_attempts = ?, \
-             next_attempt_at = ?, claimed_at = NULL, updated_at = ? WHERE id = ?",
+        let released = on_tx!(&mut tx, |conn, pg| sqlx::query(
+            "UPDATE deliveries SET status = $1, attempt_count = $2, cycle_attempts = $3, \
+             next_attempt_at = $4, claimed_at = NULL, updated_at = $5 \
+             WHERE id = $6 AND claimed_at = $7",
         )
         .bind(r.outcome.status.as_str())
         .bind(i64::from(number))
@@ -349,8 +396,16 @@ pub async fn record_attempts(pool: &SqlitePool, batch: &[Recorded]) -> Result<()
         .bind(&r.outcome.next_attempt_at)
         .bind(&r.started_at)
         .bind(&d.id)
-        .execute(&mut *tx)
-        .await?;
+        .bind(&d.claimed_at)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+        if released == 0 {
+            tracing::warn!(delivery = %d.id, "the claim lapsed before its attempt was recorded");
+            continue;
+        }
+        recorded += 1;
+        due |= r.outcome.next_attempt_at.is_some();
         insert_attempt(
             &mut tx,
             &d.id,
@@ -364,59 +419,67 @@ pub async fn record_attempts(pool: &SqlitePool, batch: &[Recorded]) -> Result<()
             super::webhook_state::set_health(&mut tx, &d.webhook_id, *status, details).await?;
         }
     }
-    tx.commit().await
+    if due {
+        // A retry may be due before another instance planned to look.
+        notify(&mut tx).await?;
+    }
+    tx.commit().await?;
+    Ok(recorded)
 }
 
-/// Gives a delivery up without an attempt (its webhook was deleted or disabled meanwhile).
-pub async fn abandon(pool: &SqlitePool, id: &str, now: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, claimed_at = NULL, updated_at = ? WHERE id = ?")
-        .bind(now)
-        .bind(id)
-        .execute(pool)
-        .await?;
+/// Gives a claimed delivery up without an attempt (its webhook was deleted or disabled
+/// meanwhile).
+pub async fn abandon(db: &Db, d: &Claimed, now: &str) -> Result<(), sqlx::Error> {
+    on_db!(db, |pool, pg| sqlx::query(
+        "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, claimed_at = NULL, \
+         updated_at = $1 WHERE id = $2 AND claimed_at = $3",
+    )
+    .bind(now)
+    .bind(&d.id)
+    .bind(&d.claimed_at)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Starts a new attempt cycle (same message id) for a delivery that is not being sent right now.
 /// Returns false when there is no such delivery or it is in flight.
-pub async fn redeliver(pool: &SqlitePool, id: &str, now: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE deliveries SET status = 'pending', cycle_attempts = 0, next_attempt_at = ?, updated_at = ? \
-         WHERE id = ? AND claimed_at IS NULL",
+pub async fn redeliver(db: &Db, id: &str, now: &str) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let done = on_tx!(&mut tx, |conn, pg| sqlx::query(
+        "UPDATE deliveries SET status = 'pending', cycle_attempts = 0, next_attempt_at = $1, \
+         updated_at = $1 WHERE id = $2 AND claimed_at IS NULL",
     )
     .bind(now)
-    .bind(now)
     .bind(id)
-    .execute(pool)
-    .await?;
-    Ok(done.rows_affected() > 0)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if done > 0 {
+        notify(&mut tx).await?;
+    }
+    tx.commit().await?;
+    Ok(done > 0)
 }
 
 /// Redelivers every failed delivery of a webhook created at or after `since`; returns how many.
-pub async fn recover(
-    pool: &SqlitePool,
-    webhook_id: &str,
-    since: &str,
-    now: &str,
-) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE deliveries SET status = 'pending', cycle_attempts = 0, next_attempt_at = ?, updated_at = ? \
-         WHERE webhook_id = ? AND status = 'failed' AND created_at >= ? AND claimed_at IS NULL",
+pub async fn recover(db: &Db, webhook_id: &str, since: &str, now: &str) -> Result<u64, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let done = on_tx!(&mut tx, |conn, pg| sqlx::query(
+        "UPDATE deliveries SET status = 'pending', cycle_attempts = 0, next_attempt_at = $1, \
+         updated_at = $1 WHERE webhook_id = $2 AND status = 'failed' AND created_at >= $3 \
+         AND claimed_at IS NULL",
     )
-    .bind(now)
     .bind(now)
     .bind(webhook_id)
     .bind(since)
-    .execute(pool)
-    .await?;
-    Ok(done.rows_affected())
-}
-
-pub(super) fn text_enum<T: serde::de::DeserializeOwned>(s: String) -> Result<T, sqlx::Error> {
-    serde_json::from_value(serde_json::Value::String(s))
-        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
-}
-
-pub(super) fn count(n: i64) -> u32 {
-    u32::try_from(n).unwrap_or(0)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if done > 0 {
+        notify(&mut tx).await?;
+    }
+    tx.commit().await?;
+    Ok(done)
 }

@@ -1,84 +1,94 @@
 //! SQL that reads the events log back: stored events, newest first, each with its routes (the
 //! deliveries that carry it, to which webhook, by which rule, in which state).
 
-use super::deliveries::text_enum;
 use super::delivery_log::rule;
-use sqlx::sqlite::SqliteRow;
-use sqlx::types::Json;
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use super::{Cols, Db, json, on_db};
 use webhook_api::{EventQuery, EventRecord, EventRoute, Page};
 
-const SELECT: &str = "SELECT id, type, action, resource_type, resource_id, resource_details, result, \
-     severity, occurred_at, source, received_at FROM events";
+macro_rules! select {
+    () => {
+        "SELECT id, type, action, resource_type, resource_id, resource_details, result, \
+         severity, occurred_at, source, received_at FROM events"
+    };
+}
+
+/// The list's filters; `CAST($n AS TEXT) IS NULL` keeps all rows when a filter is not given.
+macro_rules! filters {
+    () => {
+        " WHERE (CAST($1 AS TEXT) IS NULL OR type = $1) \
+         AND (CAST($2 AS TEXT) IS NULL OR resource_type = $2) \
+         AND (CAST($3 AS TEXT) IS NULL OR result = $3)"
+    };
+}
 
 /// One event with its routes.
-pub async fn find(pool: &SqlitePool, id: &str) -> Result<Option<EventRecord>, sqlx::Error> {
-    let mut q = QueryBuilder::<Sqlite>::new(SELECT);
-    q.push(" WHERE id = ").push_bind(id);
-    let mut found: Vec<EventRecord> = q
-        .build()
-        .try_map(|r: SqliteRow| from_row(&r))
-        .fetch_all(pool)
-        .await?;
-    attach_routes(pool, &mut found).await?;
+pub async fn find(db: &Db, id: &str) -> Result<Option<EventRecord>, sqlx::Error> {
+    let mut found: Vec<EventRecord> = on_db!(db, |pool, pg| sqlx::query(concat!(
+        select!(),
+        " WHERE id = $1"
+    ))
+    .bind(id)
+    .try_map(|r| from_row(&r))
+    .fetch_all(pool)
+    .await)?;
+    attach_routes(db, &mut found).await?;
     Ok(found.pop())
 }
 
 /// A page of events, newest first (by when they were received), with their routes.
-pub async fn list(pool: &SqlitePool, query: &EventQuery) -> Result<Page<EventRecord>, sqlx::Error> {
-    let filter = |q: &mut QueryBuilder<Sqlite>| {
-        q.push(" WHERE 1 = 1");
-        if let Some(t) = &query.event_type {
-            q.push(" AND type = ").push_bind(t.clone());
-        }
-        if let Some(r) = &query.resource_type {
-            q.push(" AND resource_type = ").push_bind(r.clone());
-        }
-        if let Some(r) = query.result {
-            q.push(" AND result = ").push_bind(r.as_str());
-        }
-    };
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM events");
-    filter(&mut count);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-    let mut select = QueryBuilder::<Sqlite>::new(SELECT);
-    filter(&mut select);
+pub async fn list(db: &Db, query: &EventQuery) -> Result<Page<EventRecord>, sqlx::Error> {
+    let (kind, resource, result) = (
+        query.event_type.as_deref(),
+        query.resource_type.as_deref(),
+        query.result.map(|r| r.as_str()),
+    );
+    let total: i64 = on_db!(db, |pool, pg| sqlx::query_scalar(concat!(
+        "SELECT COUNT(*) FROM events",
+        filters!()
+    ))
+    .bind(kind)
+    .bind(resource)
+    .bind(result)
+    .fetch_one(pool)
+    .await)?;
     let offset = i64::from(query.page.max(1) - 1) * i64::from(query.page_size);
-    select
-        .push(" ORDER BY received_at DESC, id DESC LIMIT ")
-        .push_bind(i64::from(query.page_size));
-    select.push(" OFFSET ").push_bind(offset);
-    let mut results: Vec<EventRecord> = select
-        .build()
-        .try_map(|r: SqliteRow| from_row(&r))
-        .fetch_all(pool)
-        .await?;
-    attach_routes(pool, &mut results).await?;
+    let mut results: Vec<EventRecord> = on_db!(db, |pool, pg| sqlx::query(concat!(
+        select!(),
+        filters!(),
+        " ORDER BY received_at DESC, id DESC LIMIT $4 OFFSET $5"
+    ))
+    .bind(kind)
+    .bind(resource)
+    .bind(result)
+    .bind(i64::from(query.page_size))
+    .bind(offset)
+    .try_map(|r| from_row(&r))
+    .fetch_all(pool)
+    .await)?;
+    attach_routes(db, &mut results).await?;
     Ok(Page {
         results,
-        total_count: u64::try_from(total).unwrap_or(0),
+        total_count: super::count(total),
     })
 }
 
-async fn attach_routes(pool: &SqlitePool, events: &mut [EventRecord]) -> Result<(), sqlx::Error> {
+async fn attach_routes(db: &Db, events: &mut [EventRecord]) -> Result<(), sqlx::Error> {
     let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
-    let rows = sqlx::query(
+    let rows: Vec<(String, EventRoute)> = on_db!(db, |pool, pg| sqlx::query(if pg {
         "SELECT de.event_id, d.id, d.webhook_id, w.name, d.rule, d.status FROM delivery_events de \
          JOIN deliveries d ON d.id = de.delivery_id JOIN webhooks w ON w.id = d.webhook_id \
-         WHERE de.event_id IN (SELECT value FROM json_each(?)) ORDER BY d.created_at, d.id",
-    )
-    .bind(Json(&ids))
+         WHERE de.event_id IN (SELECT value FROM json_array_elements_text($1::json)) \
+         ORDER BY d.created_at, d.id"
+    } else {
+        "SELECT de.event_id, d.id, d.webhook_id, w.name, d.rule, d.status FROM delivery_events de \
+         JOIN deliveries d ON d.id = de.delivery_id JOIN webhooks w ON w.id = d.webhook_id \
+         WHERE de.event_id IN (SELECT value FROM json_each($1)) ORDER BY d.created_at, d.id"
+    })
+    .bind(json(&ids))
+    .try_map(|row| route_from(&row))
     .fetch_all(pool)
-    .await?;
-    for row in rows {
-        let event_id: String = row.try_get("event_id")?;
-        let route = EventRoute {
-            webhook_id: row.try_get("webhook_id")?,
-            webhook_name: row.try_get("name")?,
-            rule: rule(row.try_get("rule")?)?,
-            delivery_id: row.try_get("id")?,
-            delivery_status: text_enum(row.try_get("status")?)?,
-        };
+    .await)?;
+    for (event_id, route) in rows {
         if let Some(e) = events.iter_mut().find(|e| e.id == event_id) {
             e.routes.push(route);
         }
@@ -86,19 +96,30 @@ async fn attach_routes(pool: &SqlitePool, events: &mut [EventRecord]) -> Result<
     Ok(())
 }
 
-fn from_row(row: &SqliteRow) -> Result<EventRecord, sqlx::Error> {
+fn route_from(row: &impl Cols) -> Result<(String, EventRoute), sqlx::Error> {
+    let route = EventRoute {
+        webhook_id: row.text("webhook_id")?,
+        webhook_name: row.text("name")?,
+        rule: rule(row.text("rule")?)?,
+        delivery_id: row.text("id")?,
+        delivery_status: row.wire("status")?,
+    };
+    Ok((row.text("event_id")?, route))
+}
+
+fn from_row(row: &impl Cols) -> Result<EventRecord, sqlx::Error> {
     Ok(EventRecord {
-        id: row.try_get("id")?,
-        event_type: row.try_get("type")?,
-        action: row.try_get("action")?,
-        resource_type: row.try_get("resource_type")?,
-        resource_id: row.try_get("resource_id")?,
-        resource_details: row.try_get::<Json<_>, _>("resource_details")?.0,
-        result: text_enum(row.try_get("result")?)?,
-        severity: text_enum(row.try_get("severity")?)?,
-        occurred_at: row.try_get("occurred_at")?,
-        source: row.try_get("source")?,
-        received_at: row.try_get("received_at")?,
+        id: row.text("id")?,
+        event_type: row.text("type")?,
+        action: row.text("action")?,
+        resource_type: row.text("resource_type")?,
+        resource_id: row.text("resource_id")?,
+        resource_details: row.json("resource_details")?,
+        result: row.wire("result")?,
+        severity: row.wire("severity")?,
+        occurred_at: row.text("occurred_at")?,
+        source: row.opt_text("source")?,
+        received_at: row.text("received_at")?,
         routes: Vec::new(),
     })
 }

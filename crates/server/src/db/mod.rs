@@ -1,22 +1,109 @@
-//! Storage: opening the database and running its migrations. All SQL lives in this module's
-//! children, so a second backend (PostgreSQL) can be added beside SQLite without touching routes.
+//! Storage: SQLite (one file, the default) or PostgreSQL (several instances on one database).
+//!
+//! # How the two backends share one interface
+//!
+//! [`Db`] is an enum of the two sqlx pools, and [`Tx`] of their transactions. Routes and the
+//! worker call the functions of this module's children with a `&Db` and never learn which
+//! backend answers. Each such function is written once: its body sits in [`on_db!`] (or
+//! [`on_tx!`]), which expands it once per backend with the concrete pool, so every statement is
+//! type-checked against both drivers and the row-decoding and business logic around it exists
+//! once. The SQL text is shared where the dialects agree — `$1` placeholders, which SQLite
+//! accepts too, `RETURNING`, `ON CONFLICT`, booleans, `CAST(… AS BIGINT)` — and where they do
+//! not, the two statements sit side by side in the same function, chosen by the `pg` flag the
+//! macros bind (`if pg { "…postgres…" } else { "…sqlite…" }`). The few operations that differ
+//! in kind, not in spelling, have their own function per backend in [`sqlite`] and [`postgres`]:
+//! opening and tuning the pool, the list's search index (FTS5 trigrams there, `pg_trgm` here)
+//! and claiming deliveries (`FOR UPDATE SKIP LOCKED`, `LISTEN/NOTIFY`).
+//!
+//! The schema is the same on both, one migration directory per backend
+//! (`migrations/sqlite`, `migrations/postgres`), embedded and applied at start. Conventions
+//! that keep results identical: times are RFC 3339 UTC text with milliseconds, compared and
+//! sorted as text; JSON is text, written and read by the server ([`json`], [`Cols::json`]);
+//! integers are 64-bit; PostgreSQL's text columns use the "C" collation, so sorting and
+//! `lower()` behave as SQLite's (byte order, ASCII-only case folding).
+//!
+//! Adding a column: one `ALTER TABLE` migration per backend, then the column in the shared
+//! statements and in the row decoder.
 
 pub mod deliveries;
 pub mod delivery_log;
 pub mod event_log;
+pub mod postgres;
+pub mod sqlite;
 pub mod subscriptions;
+pub mod webhook_list;
 pub mod webhook_state;
 pub mod webhooks;
 
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use std::str::FromStr;
-use std::time::Duration;
+pub use sqlite::Synchronous;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::sqlite::{SqlitePool, SqliteRow};
+use sqlx::{Postgres, Row, Sqlite, Transaction};
+
+/// The database: one of the two backends' connection pools. Cheap to clone.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A transaction on either backend; dropped without [`Tx::commit`], it rolls back.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Expands `$body` once per backend with `$pool` the concrete sqlx pool (`&SqlitePool` or
+/// `&PgPool`) and `$pg` true on PostgreSQL.
+macro_rules! on_db {
+    ($db:expr, |$pool:ident, $pg:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => {
+                #[allow(unused_variables)]
+                let $pg = false;
+                $body
+            }
+            $crate::db::Db::Postgres($pool) => {
+                #[allow(unused_variables)]
+                let $pg = true;
+                $body
+            }
+        }
+    };
+}
+
+/// Expands `$body` once per backend with `$conn` the transaction's concrete connection
+/// (`&mut SqliteConnection` or `&mut PgConnection`) and `$pg` true on PostgreSQL.
+macro_rules! on_tx {
+    ($tx:expr, |$conn:ident, $pg:ident| $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(t) => {
+                #[allow(unused_variables)]
+                let $pg = false;
+                let $conn = &mut **t;
+                $body
+            }
+            $crate::db::Tx::Postgres(t) => {
+                #[allow(unused_variables)]
+                let $pg = true;
+                let $conn = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+pub(crate) use {on_db, on_tx};
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
-    #[error("unsupported database URL '{0}': only sqlite://PATH is supported for now")]
+    #[error(
+        "unsupported database URL '{0}': use sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE"
+    )]
     Unsupported(String),
     #[error("invalid database URL '{url}': {source}")]
     BadUrl { url: String, source: sqlx::Error },
@@ -25,85 +112,140 @@ pub enum OpenError {
         path: String,
         source: std::io::Error,
     },
-    #[error("cannot open the database: {0}")]
-    Connect(#[source] sqlx::Error),
+    #[error("cannot connect to the database at {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
     #[error("cannot migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// How hard SQLite makes each commit durable: its `PRAGMA synchronous`, set on every connection.
-/// The database runs in WAL mode, where the two settings differ like this:
-///
-/// - [`Normal`](Self::Normal) (the default): a commit is appended to the WAL without an fsync; the
-///   WAL is synced at checkpoints. A commit survives the server crashing or being killed (the
-///   data is in the operating system's cache), but a power loss or OS crash can roll back the last
-///   transactions before the checkpoint: events already answered 202 can be lost, and attempts
-///   already recorded are sent again (with the same message id, so at-least-once still holds).
-/// - [`Full`](Self::Full): every commit fsyncs the WAL, so a 202 means the events are on disk
-///   whatever happens to the machine. It costs one fsync per transaction — per `POST /events`
-///   and per group of recorded attempts (`--delivery-commit-batch`) — which on most disks is the
-///   slowest part of a commit.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Synchronous {
-    #[default]
-    Normal,
-    Full,
+/// Opens the database at `url` (`sqlite://…` or `postgres://…`) with the default SQLite
+/// [`Synchronous`] setting and brings its schema up to date.
+pub async fn open(url: &str) -> Result<Db, OpenError> {
+    open_with(url, Synchronous::default()).await
 }
 
-impl Synchronous {
-    fn sqlx(self) -> SqliteSynchronous {
+/// Opens the database at `url` and applies its backend's migrations; `synchronous` applies to
+/// SQLite only. Several instances opening one empty PostgreSQL database at once migrate it once
+/// (sqlx's migrator holds an advisory lock while it runs).
+pub async fn open_with(url: &str, synchronous: Synchronous) -> Result<Db, OpenError> {
+    if url.starts_with("sqlite:") {
+        sqlite::open(url, synchronous).await.map(Db::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        postgres::open(url).await.map(Db::Postgres)
+    } else {
+        Err(OpenError::Unsupported(redact(url)))
+    }
+}
+
+/// A database URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Db {
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Db::Postgres(_))
+    }
+
+    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`,
+    /// waiting up to the busy timeout): a deferred transaction that read first cannot become a
+    /// writer after another connection committed (SQLITE_BUSY at once, without waiting).
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Closes every connection (on SQLite, checkpointing the WAL).
+    pub async fn close(&self) {
+        on_db!(self, |pool, pg| pool.close().await)
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Self::Normal => SqliteSynchronous::Normal,
-            Self::Full => SqliteSynchronous::Full,
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
         }
     }
 }
 
-/// Opens (creating when missing) the database at `url` with the default [`Synchronous`] setting
-/// and brings its schema up to date.
-pub async fn open(url: &str) -> Result<SqlitePool, OpenError> {
-    open_with(url, Synchronous::default()).await
+/// A value stored in a JSON text column. The types stored are plain data (maps, lists,
+/// strings), whose serialization cannot fail.
+pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
 }
 
-/// Opens (creating when missing) the database at `url`, every connection with `synchronous`, and
-/// brings its schema up to date.
-pub async fn open_with(url: &str, synchronous: Synchronous) -> Result<SqlitePool, OpenError> {
-    if !url.starts_with("sqlite:") {
-        return Err(OpenError::Unsupported(url.to_string()));
+/// Reading a row's columns the same way on both backends.
+pub trait Cols {
+    fn text(&self, col: &str) -> Result<String, sqlx::Error>;
+    fn opt_text(&self, col: &str) -> Result<Option<String>, sqlx::Error>;
+    fn int(&self, col: &str) -> Result<i64, sqlx::Error>;
+    fn flag(&self, col: &str) -> Result<bool, sqlx::Error>;
+
+    /// A JSON text column.
+    fn json<T: DeserializeOwned>(&self, col: &str) -> Result<T, sqlx::Error> {
+        parse_json(&self.text(col)?)
     }
-    let options = SqliteConnectOptions::from_str(url)
-        .map_err(|source| OpenError::BadUrl {
-            url: url.to_string(),
-            source,
-        })?
-        .create_if_missing(true)
-        // WAL lets the console read while a write commits. See `Synchronous` for NORMAL vs FULL.
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(synchronous.sqlx())
-        .busy_timeout(Duration::from_secs(5))
-        .foreign_keys(true);
-    create_parent_dir(&options)?;
-    let pool = SqlitePoolOptions::new()
-        .connect_with(options)
-        .await
-        .map_err(OpenError::Connect)?;
-    sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-    Ok(pool)
+
+    /// A JSON text column that may be NULL.
+    fn opt_json<T: DeserializeOwned>(&self, col: &str) -> Result<Option<T>, sqlx::Error> {
+        self.opt_text(col)?.map(|s| parse_json(&s)).transpose()
+    }
+
+    /// An enum stored as its wire name (`events`, `zh-CN`, `awaitingRetry`).
+    fn wire<T: DeserializeOwned>(&self, col: &str) -> Result<T, sqlx::Error> {
+        text_enum(self.text(col)?)
+    }
+
+    /// A count or small number stored as a 64-bit integer.
+    fn number(&self, col: &str) -> Result<u32, sqlx::Error> {
+        u32::try_from(self.int(col)?).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    }
 }
 
-/// SQLite creates the file but not its directory; `sqlite://data/console.db` must work on a
-/// fresh checkout.
-fn create_parent_dir(options: &SqliteConnectOptions) -> Result<(), OpenError> {
-    let file = options.get_filename();
-    let in_memory = file.to_string_lossy().starts_with("file:") || file.as_os_str() == ":memory:";
-    match file.parent() {
-        Some(dir) if !in_memory && !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
-            .map_err(|source| OpenError::CreateDir {
-                path: dir.display().to_string(),
-                source,
-            }),
-        _ => Ok(()),
-    }
+macro_rules! impl_cols {
+    ($($row:ty),*) => {$(
+        impl Cols for $row {
+            fn text(&self, col: &str) -> Result<String, sqlx::Error> {
+                self.try_get(col)
+            }
+            fn opt_text(&self, col: &str) -> Result<Option<String>, sqlx::Error> {
+                self.try_get(col)
+            }
+            fn int(&self, col: &str) -> Result<i64, sqlx::Error> {
+                self.try_get(col)
+            }
+            fn flag(&self, col: &str) -> Result<bool, sqlx::Error> {
+                self.try_get(col)
+            }
+        }
+    )*};
+}
+
+impl_cols!(SqliteRow, PgRow);
+
+fn parse_json<T: DeserializeOwned>(s: &str) -> Result<T, sqlx::Error> {
+    serde_json::from_str(s).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// An enum from its wire name.
+pub(crate) fn text_enum<T: DeserializeOwned>(s: String) -> Result<T, sqlx::Error> {
+    serde_json::from_value(serde_json::Value::String(s))
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// A stored count as the API's unsigned number.
+pub(crate) fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
 }
 
 /// Why a write was refused by the database's own rules.
@@ -139,98 +281,18 @@ mod tests {
 
     #[tokio::test]
     async fn other_databases_are_refused_with_a_clear_message() {
-        let err = open("postgres://localhost/console").await.unwrap_err();
-        assert!(err.to_string().contains("only sqlite://"), "{err}");
+        let err = open("mysql://u:secret@localhost/console").await.unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("use sqlite://PATH or postgres://"), "{msg}");
+        assert!(!msg.contains("secret"), "{msg}");
     }
 
-    #[tokio::test]
-    async fn the_file_and_its_directory_are_created() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("a/b/console.db");
-        let pool = open(&format!("sqlite://{}", file.display())).await.unwrap();
-        assert!(file.exists());
-        pool.close().await;
-    }
-
-    #[tokio::test]
-    async fn accepting_events_waits_for_another_writer_instead_of_failing() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("w.db").display());
-        let pool = open(&url).await.unwrap();
-        // Another connection writes and holds the write lock for a moment, as the delivery
-        // worker does while it claims or records.
-        let other = open(&url).await.unwrap();
-        let mut writer = other.begin_with("BEGIN IMMEDIATE").await.unwrap();
-        sqlx::query(
-            "INSERT INTO events (id, type, action, resource_type, resource_id, resource_details, \
-             result, severity, occurred_at, received_at) \
-             VALUES ('e0', 'resource.update', 'update', 'host', '', '{}', 'succeed', 'info', 't', 't')",
-        )
-        .execute(&mut *writer)
-        .await
-        .unwrap();
-        let event: webhook_api::EventIn = serde_json::from_value(serde_json::json!(
-            {"type": "resource.update", "action": "update", "resource_type": "host"}
-        ))
-        .unwrap();
-        let accepting = tokio::spawn({
-            let pool = pool.clone();
-            async move { deliveries::accept_events(&pool, &[("e1".into(), event)], "t").await }
-        });
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        writer.commit().await.unwrap();
-        // A transaction that read first could not become a writer after the other commit
-        // (SQLITE_BUSY at once, a 500 for the producer); it must wait and succeed.
-        assert_eq!(accepting.await.unwrap().unwrap(), 0);
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        assert_eq!(n, 2);
-        other.close().await;
-        pool.close().await;
-    }
-
-    /// `PRAGMA synchronous` as each of `n` connections held at once reports it (0 OFF, 1 NORMAL,
-    /// 2 FULL, 3 EXTRA).
-    async fn synchronous_of_connections(pool: &SqlitePool, n: usize) -> Vec<i64> {
-        let mut held = Vec::new();
-        let mut seen = Vec::new();
-        for _ in 0..n {
-            let mut conn = pool.acquire().await.unwrap();
-            seen.push(
-                sqlx::query_scalar("PRAGMA synchronous")
-                    .fetch_one(&mut *conn)
-                    .await
-                    .unwrap(),
-            );
-            held.push(conn);
-        }
-        seen
-    }
-
-    #[tokio::test]
-    async fn the_synchronous_setting_is_applied_to_every_connection() {
-        let dir = tempfile::tempdir().unwrap();
-        for (setting, expected) in [(Synchronous::Normal, 1), (Synchronous::Full, 2)] {
-            let url = format!("sqlite://{}", dir.path().join("s.db").display());
-            let pool = open_with(&url, setting).await.unwrap();
-            assert_eq!(
-                synchronous_of_connections(&pool, 3).await,
-                [expected; 3],
-                "{setting:?}"
-            );
-            let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-            assert_eq!(journal, "wal");
-            pool.close().await;
-        }
-        // `open` keeps NORMAL.
-        let url = format!("sqlite://{}", dir.path().join("d.db").display());
-        let pool = open(&url).await.unwrap();
-        assert_eq!(synchronous_of_connections(&pool, 1).await, [1]);
-        pool.close().await;
+    #[test]
+    fn passwords_are_not_shown() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/console"),
+            "postgres://app:***@db:5432/console"
+        );
+        assert_eq!(redact("sqlite://data/console.db"), "sqlite://data/console.db");
     }
 }

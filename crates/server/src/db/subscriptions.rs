@@ -2,8 +2,7 @@
 //! and its receivers, what event routing needs of them, and the counts behind impact warnings.
 //! Topics are compiled in (`webhook_api::topics`); a topic without a row is as shipped.
 
-use sqlx::types::Json;
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use super::{Cols, Db, Tx, json, on_db, on_tx};
 use std::collections::HashMap;
 use webhook_api::topics::{TOPICS, TopicDef, TopicFilter};
 use webhook_api::{Severity, Subscription, SubscriptionIn};
@@ -28,34 +27,37 @@ struct StateRow {
     updated_by: Option<String>,
 }
 
-async fn state_rows(conn: &mut SqliteConnection) -> Result<HashMap<String, StateRow>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT topic_id, enabled, event_types, resource_types, severities, version, updated_at, \
-         updated_by FROM subscriptions",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut out = HashMap::new();
-    for row in rows {
-        let json_list = |col: &str| -> Result<Option<Vec<String>>, sqlx::Error> {
-            Ok(row
-                .try_get::<Option<Json<Vec<String>>>, _>(col)?
-                .map(|j| j.0))
-        };
-        let state = StateRow {
-            enabled: row.try_get("enabled")?,
-            event_types: json_list("event_types")?,
-            resource_types: json_list("resource_types")?,
-            severities: row
-                .try_get::<Option<Json<Vec<Severity>>>, _>("severities")?
-                .map(|j| j.0),
-            version: row.try_get("version")?,
-            updated_at: row.try_get("updated_at")?,
-            updated_by: row.try_get("updated_by")?,
-        };
-        out.insert(row.try_get("topic_id")?, state);
-    }
-    Ok(out)
+const STATE_ROWS: &str = "SELECT topic_id, enabled, event_types, resource_types, severities, \
+     version, updated_at, updated_by FROM subscriptions";
+
+async fn state_rows(db: &Db) -> Result<HashMap<String, StateRow>, sqlx::Error> {
+    on_db!(db, |pool, pg| sqlx::query(STATE_ROWS)
+        .try_map(|row| state_from(&row))
+        .fetch_all(pool)
+        .await)
+    .map(HashMap::from_iter)
+}
+
+/// The same read inside a transaction (event routing reads what it routes by there).
+async fn state_rows_in(tx: &mut Tx) -> Result<HashMap<String, StateRow>, sqlx::Error> {
+    on_tx!(tx, |conn, pg| sqlx::query(STATE_ROWS)
+        .try_map(|row| state_from(&row))
+        .fetch_all(conn)
+        .await)
+    .map(HashMap::from_iter)
+}
+
+fn state_from(row: &impl Cols) -> Result<(String, StateRow), sqlx::Error> {
+    let state = StateRow {
+        enabled: row.flag("enabled")?,
+        event_types: row.opt_json("event_types")?,
+        resource_types: row.opt_json("resource_types")?,
+        severities: row.opt_json::<Vec<Severity>>("severities")?,
+        version: row.int("version")?,
+        updated_at: row.opt_text("updated_at")?,
+        updated_by: row.opt_text("updated_by")?,
+    };
+    Ok((row.text("topic_id")?, state))
 }
 
 /// The filter in force: the admin's parts where set, the shipped ones elsewhere.
@@ -74,17 +76,16 @@ fn filter_of(def: &TopicDef, state: Option<&StateRow>) -> TopicFilter {
 const ENABLED_AS_SHIPPED: bool = true;
 
 /// Every topic with its state and receivers, in catalog order.
-pub async fn list(pool: &SqlitePool) -> Result<Vec<Subscription>, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    let states = state_rows(&mut conn).await?;
+pub async fn list(db: &Db) -> Result<Vec<Subscription>, sqlx::Error> {
+    let states = state_rows(db).await?;
     // Deleted webhooks are no receivers any more; disabled ones are, and show as such.
-    let receivers: Vec<(String, String)> = sqlx::query_as(
+    let receivers: Vec<(String, String)> = on_db!(db, |pool, pg| sqlx::query_as(
         "SELECT r.topic_id, r.webhook_id FROM subscription_receivers r \
          JOIN webhooks w ON w.id = r.webhook_id WHERE w.deleted_at IS NULL \
          ORDER BY r.added_at, r.webhook_id",
     )
-    .fetch_all(&mut *conn)
-    .await?;
+    .fetch_all(pool)
+    .await)?;
     Ok(TOPICS
         .iter()
         .map(|def| {
@@ -114,104 +115,109 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<Subscription>, sqlx::Error> {
 }
 
 /// One topic, or `None` when no topic has this id.
-pub async fn find(pool: &SqlitePool, id: &str) -> Result<Option<Subscription>, sqlx::Error> {
-    Ok(list(pool).await?.into_iter().find(|s| s.id == id))
+pub async fn find(db: &Db, id: &str) -> Result<Option<Subscription>, sqlx::Error> {
+    Ok(list(db).await?.into_iter().find(|s| s.id == id))
 }
 
 /// Gives the topic a state row as shipped (if it has none), so a change has a row to apply to.
-async fn ensure_row(conn: &mut SqliteConnection, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT OR IGNORE INTO subscriptions (topic_id, enabled, version) VALUES (?, ?, 1)",
+async fn ensure_row(tx: &mut Tx, id: &str) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |conn, pg| sqlx::query(
+        "INSERT INTO subscriptions (topic_id, enabled, version) VALUES ($1, $2, 1) \
+         ON CONFLICT (topic_id) DO NOTHING",
     )
     .bind(id)
     .bind(ENABLED_AS_SHIPPED)
     .execute(conn)
-    .await?;
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
-/// The columns every change sets: one version more, when and by whom (two binds).
+/// The columns every change sets: one version more, when and by whom (binds $1 and $2).
 macro_rules! touch {
     () => {
-        "version = version + 1, updated_at = ?, updated_by = ?"
+        "version = version + 1, updated_at = $1, updated_by = $2"
     };
 }
 
 /// Replaces the topic's filter if its version is still `expected` (when given). Returns false
 /// when another change came first.
 pub async fn set_filter(
-    pool: &SqlitePool,
+    db: &Db,
     id: &str,
     filter: &SubscriptionIn,
     expected: Option<i64>,
     now: &str,
     actor: &str,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     ensure_row(&mut tx, id).await?;
-    let done = sqlx::query(concat!(
-        "UPDATE subscriptions SET event_types = ?, resource_types = ?, severities = ?, ",
+    let done = on_tx!(&mut tx, |conn, pg| sqlx::query(concat!(
+        "UPDATE subscriptions SET ",
         touch!(),
-        " WHERE topic_id = ? AND (? IS NULL OR version = ?)"
+        ", event_types = $3, resource_types = $4, severities = $5 \
+         WHERE topic_id = $6 AND (CAST($7 AS BIGINT) IS NULL OR version = $7)"
     ))
-    .bind(Json(&filter.event_types))
-    .bind(Json(&filter.resource_types))
-    .bind(Json(&filter.severities))
     .bind(now)
     .bind(actor)
+    .bind(json(&filter.event_types))
+    .bind(json(&filter.resource_types))
+    .bind(json(&filter.severities))
     .bind(id)
     .bind(expected)
-    .bind(expected)
-    .execute(&mut *tx)
-    .await?;
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
     tx.commit().await?;
-    Ok(done.rows_affected() > 0)
+    Ok(done > 0)
 }
 
 /// Enables or disables a topic; no change (and no new version) when it already is.
 pub async fn set_enabled(
-    pool: &SqlitePool,
+    db: &Db,
     id: &str,
     enabled: bool,
     now: &str,
     actor: &str,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     ensure_row(&mut tx, id).await?;
-    sqlx::query(concat!(
-        "UPDATE subscriptions SET enabled = ?, ",
+    on_tx!(&mut tx, |conn, pg| sqlx::query(concat!(
+        "UPDATE subscriptions SET ",
         touch!(),
-        " WHERE topic_id = ? AND enabled != ?"
+        ", enabled = $3 WHERE topic_id = $4 AND enabled <> $3"
     ))
-    .bind(enabled)
     .bind(now)
     .bind(actor)
-    .bind(id)
     .bind(enabled)
-    .execute(&mut *tx)
-    .await?;
+    .bind(id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
     tx.commit().await
 }
 
 /// Makes a webhook a receiver of a topic; nothing changes when it already is.
 pub async fn add_receiver(
-    pool: &SqlitePool,
+    db: &Db,
     id: &str,
     webhook_id: &str,
     now: &str,
     actor: &str,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     ensure_row(&mut tx, id).await?;
-    let added = sqlx::query(
-        "INSERT OR IGNORE INTO subscription_receivers (topic_id, webhook_id, added_at) VALUES (?, ?, ?)",
+    let added = on_tx!(&mut tx, |conn, pg| sqlx::query(
+        "INSERT INTO subscription_receivers (topic_id, webhook_id, added_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (topic_id, webhook_id) DO NOTHING",
     )
     .bind(id)
     .bind(webhook_id)
     .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    if added.rows_affected() > 0 {
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if added > 0 {
         touch(&mut tx, id, now, actor).await?;
     }
     tx.commit().await
@@ -219,58 +225,56 @@ pub async fn add_receiver(
 
 /// Removes a webhook from a topic's receivers; nothing changes when it is not one.
 pub async fn remove_receiver(
-    pool: &SqlitePool,
+    db: &Db,
     id: &str,
     webhook_id: &str,
     now: &str,
     actor: &str,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    let removed =
-        sqlx::query("DELETE FROM subscription_receivers WHERE topic_id = ? AND webhook_id = ?")
-            .bind(id)
-            .bind(webhook_id)
-            .execute(&mut *tx)
-            .await?;
-    if removed.rows_affected() > 0 {
+    let mut tx = db.begin().await?;
+    let removed = on_tx!(&mut tx, |conn, pg| sqlx::query(
+        "DELETE FROM subscription_receivers WHERE topic_id = $1 AND webhook_id = $2"
+    )
+    .bind(id)
+    .bind(webhook_id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if removed > 0 {
         touch(&mut tx, id, now, actor).await?;
     }
     tx.commit().await
 }
 
-async fn touch(
-    conn: &mut SqliteConnection,
-    id: &str,
-    now: &str,
-    actor: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(concat!(
+async fn touch(tx: &mut Tx, id: &str, now: &str, actor: &str) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |conn, pg| sqlx::query(concat!(
         "UPDATE subscriptions SET ",
         touch!(),
-        " WHERE topic_id = ?"
+        " WHERE topic_id = $3"
     ))
     .bind(now)
     .bind(actor)
     .bind(id)
     .execute(conn)
-    .await?;
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// The enabled topics that have at least one receiver able to receive (live and enabled), with
 /// their filters: what routing an event needs. Read in the caller's transaction.
-pub async fn routes(conn: &mut SqliteConnection) -> Result<Vec<TopicRoute>, sqlx::Error> {
-    let receivers: Vec<(String, String, i64)> = sqlx::query_as(
+pub async fn routes(tx: &mut Tx) -> Result<Vec<TopicRoute>, sqlx::Error> {
+    let receivers: Vec<(String, String, i64)> = on_tx!(tx, |conn, pg| sqlx::query_as(
         "SELECT r.topic_id, w.id, w.batch_size FROM subscription_receivers r \
          JOIN webhooks w ON w.id = r.webhook_id \
          WHERE w.enabled AND w.deleted_at IS NULL ORDER BY r.added_at, w.id",
     )
-    .fetch_all(&mut *conn)
-    .await?;
+    .fetch_all(conn)
+    .await)?;
     if receivers.is_empty() {
         return Ok(Vec::new());
     }
-    let states = state_rows(conn).await?;
+    let states = state_rows_in(tx).await?;
     Ok(TOPICS
         .iter()
         .filter(|def| states.get(def.id).map_or(ENABLED_AS_SHIPPED, |s| s.enabled))
@@ -288,38 +292,37 @@ pub async fn routes(conn: &mut SqliteConnection) -> Result<Vec<TopicRoute>, sqlx
 }
 
 /// How many events received at or after `since` match `filter`.
-pub async fn count_matching(
-    pool: &SqlitePool,
-    filter: &TopicFilter,
-    since: &str,
-) -> Result<u64, sqlx::Error> {
+pub async fn count_matching(db: &Db, filter: &TopicFilter, since: &str) -> Result<u64, sqlx::Error> {
     let severities: Vec<&str> = filter.severities.iter().map(|s| s.as_str()).collect();
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM events WHERE received_at >= ? \
-         AND type IN (SELECT value FROM json_each(?)) \
-         AND severity IN (SELECT value FROM json_each(?)) \
-         AND (json_array_length(?) = 0 OR resource_type IN (SELECT value FROM json_each(?)))",
-    )
+    let n: i64 = on_db!(db, |pool, pg| sqlx::query_scalar(if pg {
+        "SELECT COUNT(*) FROM events WHERE received_at >= $1 \
+         AND type IN (SELECT value FROM json_array_elements_text($2::json)) \
+         AND severity IN (SELECT value FROM json_array_elements_text($3::json)) \
+         AND (json_array_length($4::json) = 0 \
+              OR resource_type IN (SELECT value FROM json_array_elements_text($4::json)))"
+    } else {
+        "SELECT COUNT(*) FROM events WHERE received_at >= $1 \
+         AND type IN (SELECT value FROM json_each($2)) \
+         AND severity IN (SELECT value FROM json_each($3)) \
+         AND (json_array_length($4) = 0 OR resource_type IN (SELECT value FROM json_each($4)))"
+    })
     .bind(since)
-    .bind(Json(&filter.event_types))
-    .bind(Json(&severities))
-    .bind(Json(&filter.resource_types))
-    .bind(Json(&filter.resource_types))
+    .bind(json(&filter.event_types))
+    .bind(json(&severities))
+    .bind(json(&filter.resource_types))
     .fetch_one(pool)
-    .await?;
-    Ok(u64::try_from(n).unwrap_or(0))
+    .await)?;
+    Ok(super::count(n))
 }
 
 /// Each topic's receivers that receive now (live and enabled webhooks), by topic id.
-pub async fn enabled_receivers(
-    pool: &SqlitePool,
-) -> Result<HashMap<String, Vec<String>>, sqlx::Error> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
+pub async fn enabled_receivers(db: &Db) -> Result<HashMap<String, Vec<String>>, sqlx::Error> {
+    let rows: Vec<(String, String)> = on_db!(db, |pool, pg| sqlx::query_as(
         "SELECT r.topic_id, r.webhook_id FROM subscription_receivers r \
          JOIN webhooks w ON w.id = r.webhook_id WHERE w.enabled AND w.deleted_at IS NULL",
     )
     .fetch_all(pool)
-    .await?;
+    .await)?;
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
     for (topic, webhook) in rows {
         out.entry(topic).or_default().push(webhook);

@@ -35,6 +35,10 @@ pub struct DeliverySettings {
     pub concurrency: usize,
     /// At most this many finished attempts recorded per transaction; 1 is a commit per attempt.
     pub commit_batch: usize,
+    /// How long a claim on a delivery holds. It must outlast the longest send (webhook timeouts
+    /// go up to 60 s) and its recording: until it lapses no other instance sends the delivery;
+    /// after an instance died, its claims are taken over this long after they were made.
+    pub lease: Duration,
 }
 
 impl Default for DeliverySettings {
@@ -45,6 +49,7 @@ impl Default for DeliverySettings {
             secret_overlap: Duration::from_secs(24 * 3600),
             concurrency: 32,
             commit_batch: 256,
+            lease: Duration::from_secs(120),
         }
     }
 }

@@ -4,8 +4,7 @@
 use super::format::Message;
 use super::{Deliverer, retry};
 use crate::clock;
-use crate::db::{self, deliveries::Claimed, deliveries::Outcome, deliveries::Recorded};
-use sqlx::SqlitePool;
+use crate::db::{self, Db, deliveries::Claimed, deliveries::Outcome, deliveries::Recorded};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,18 +14,23 @@ use webhook_api::{
     DeliveryKind, DeliveryStatus, EventIn, FailureDetails, SendReport, Webhook, WebhookStatus,
 };
 
-/// How long a claim holds: longer than the longest send (60 s timeout), so only a worker that
-/// died lets it lapse.
-const LEASE: Duration = Duration::from_secs(120);
 /// The longest nap between looks at the outbox when nothing wakes the worker.
 const IDLE: Duration = Duration::from_secs(1);
 
 /// Starts the worker on the current runtime.
-pub fn spawn(db: SqlitePool, deliverer: Deliverer) -> tokio::task::JoinHandle<()> {
+/// On PostgreSQL it also listens for deliveries announced by any instance (`LISTEN/NOTIFY`).
+pub fn spawn(db: Db, deliverer: Deliverer) -> tokio::task::JoinHandle<()> {
     tokio::spawn(run(db, deliverer))
 }
 
-async fn run(db: SqlitePool, deliverer: Deliverer) {
+async fn run(db: Db, deliverer: Deliverer) {
+    let _listener = match &db {
+        Db::Postgres(pool) => Some(AbortOnDrop(db::postgres::spawn_listener(
+            pool.clone(),
+            deliverer.wake.clone(),
+        ))),
+        Db::Sqlite(_) => None,
+    };
     match db::deliveries::release_claims(&db, &clock::now()).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(deliveries = n, "resuming deliveries cut off by a stop"),
@@ -44,7 +48,7 @@ async fn run(db: SqlitePool, deliverer: Deliverer) {
         }
         let now = OffsetDateTime::now_utc();
         let limit = u32::try_from(free).unwrap_or(u32::MAX);
-        let lease_until = clock::format(now + LEASE);
+        let lease_until = clock::format(now + deliverer.settings.lease);
         let claimed =
             match db::deliveries::claim(&db, &clock::format(now), &lease_until, limit).await {
                 Ok(c) => c,
@@ -102,7 +106,7 @@ struct Targets {
     events: HashMap<String, EventIn>,
 }
 
-async fn targets(db: &SqlitePool, claimed: &[Claimed]) -> Result<Targets, sqlx::Error> {
+async fn targets(db: &Db, claimed: &[Claimed]) -> Result<Targets, sqlx::Error> {
     let now = clock::now();
     let ids: Vec<&str> = claimed
         .iter()
@@ -132,14 +136,14 @@ async fn targets(db: &SqlitePool, claimed: &[Claimed]) -> Result<Targets, sqlx::
 /// `commit_batch`): with many sends in flight one commit serves them all. Until its record
 /// commits a delivery stays claimed, so a crash before then means it is sent again: at least once.
 async fn record(
-    db: SqlitePool,
+    db: Db,
     mut records: mpsc::UnboundedReceiver<Recorded>,
     deliverer: Deliverer,
 ) {
     let max_batch = deliverer.settings.commit_batch.max(1);
     let mut batch = Vec::with_capacity(max_batch);
     while records.recv_many(&mut batch, max_batch).await > 0 {
-        if let Err(e) = db::deliveries::record_attempts(&db, &batch).await {
+        if let Err(e) = db::deliveries::record_attempts(&db, &batch).await.map(drop) {
             tracing::error!(error = %e, attempts = batch.len(), "cannot record attempts; they will be sent again");
         }
         for r in &batch {
@@ -149,6 +153,15 @@ async fn record(
         batch.clear();
         // Retries may now be due sooner than the worker planned to look.
         deliverer.wake.notify_one();
+    }
+}
+
+/// Stops the listener when the worker stops (a test's server, the binary's shutdown).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -163,7 +176,7 @@ fn until(at: &str) -> Duration {
 /// One attempt of a claimed delivery and its consequences, to be recorded; None when the
 /// delivery was given up without an attempt.
 async fn attempt(
-    db: &SqlitePool,
+    db: &Db,
     deliverer: &Deliverer,
     targets: &Targets,
     d: Claimed,
@@ -176,7 +189,7 @@ async fn attempt(
         .filter(|(w, _)| w.enabled)
     else {
         // Deleted or disabled since: nothing is sent. Recover or Redeliver can send it later.
-        db::deliveries::abandon(db, &d.id, &started_at).await?;
+        db::deliveries::abandon(db, &d, &started_at).await?;
         return Ok(None);
     };
     // Events are never deleted, so each id is found.

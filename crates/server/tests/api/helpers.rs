@@ -1,5 +1,8 @@
 //! One way to start the real server for a test: [`spawn_app`] binds 127.0.0.1:0 with a fresh
-//! SQLite file in a temporary directory, and returns its address and a client.
+//! database, and returns its address and a client. The database is a SQLite file in a temporary
+//! directory, or, when `WEBHOOK_TEST_POSTGRES` names a PostgreSQL server
+//! (`postgres://USER@HOST:PORT/postgres`, set by `scripts/with-postgres.sh`), a database of its
+//! own on that server, named after the directory.
 
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
@@ -33,9 +36,11 @@ pub async fn spawn_app_in(dir: Arc<TempDir>) -> TestApp {
 /// (a webhook at hooks.example.com is refused, not sent), and retries come quickly (100 ms, then
 /// 200 ms).
 pub async fn spawn_app_with(dir: Arc<TempDir>, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let url = database_url(&dir);
+    create_database(&url).await;
     let mut config = Config {
         listen: "127.0.0.1:0".into(),
-        database_url: database_url(&dir),
+        database_url: url,
         dist: dir.path().join("dist"),
         allow_targets: vec!["127.0.0.0/8".parse().unwrap()],
         only_allowed_targets: true,
@@ -63,8 +68,56 @@ pub fn client() -> Client {
     Client::new()
 }
 
+/// The PostgreSQL server the suite runs on, if any.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("WEBHOOK_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// The test's database: a SQLite file in `dir`, or on PostgreSQL a database named after `dir`
+/// (so a second server on the same `dir` is a restart on the same data).
 pub fn database_url(dir: &TempDir) -> String {
-    format!("sqlite://{}", dir.path().join("data/console.db").display())
+    match postgres_server() {
+        Some(server) => {
+            let name: String = dir
+                .path()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .bytes()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let base = server.rsplit_once('/').unwrap().0;
+            format!("{base}/t_{name}")
+        }
+        None => format!("sqlite://{}", dir.path().join("data/console.db").display()),
+    }
+}
+
+/// Creates the PostgreSQL database of `url` unless it exists; nothing to do for SQLite.
+pub async fn create_database(url: &str) {
+    let Some(server) = postgres_server() else {
+        return;
+    };
+    use sqlx::Connection;
+    let name = url.rsplit_once('/').unwrap().1;
+    let mut conn = sqlx::PgConnection::connect(&server)
+        .await
+        .expect("the test PostgreSQL server");
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(name)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    if !exists {
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    conn.close().await.unwrap();
 }
 
 /// A valid create body; tests change what they are about.

@@ -1,0 +1,72 @@
+//! The PostgreSQL backend, for several `webhook-server` instances on one database: opening the
+//! pool and migrating, and `LISTEN/NOTIFY`, with which an instance that queues deliveries wakes
+//! the workers of all instances at once (the worker's poll stays as the fallback).
+
+use super::OpenError;
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// The channel on which new or newly due deliveries are announced.
+pub const CHANNEL: &str = "webhook_deliveries";
+
+/// Connects to the database at `url` (PostgreSQL 13 or later) and applies the migrations. Of
+/// several instances starting together on an empty database, one migrates while the others wait
+/// for its lock, then find nothing left to do.
+pub async fn open(url: &str) -> Result<PgPool, OpenError> {
+    let options = PgConnectOptions::from_str(url).map_err(|source| OpenError::BadUrl {
+        url: super::redact(url),
+        source,
+    })?;
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .map_err(|source| OpenError::Connect {
+            url: super::redact(url),
+            source,
+        })?;
+    sqlx::migrate!("migrations/postgres").run(&pool).await?;
+    Ok(pool)
+}
+
+/// Wakes `wake` whenever any instance announces deliveries on [`CHANNEL`], for as long as the
+/// process runs. A lost connection is re-established; meanwhile the worker polls.
+pub fn spawn_listener(pool: PgPool, wake: Arc<Notify>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let mut listener = match PgListener::connect_with(&pool).await {
+                Ok(l) => l,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot listen for new deliveries; polling");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            if let Err(e) = listener.listen(CHANNEL).await {
+                tracing::warn!(error = %e, "cannot listen for new deliveries; polling");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+            loop {
+                match listener.recv().await {
+                    Ok(_) => wake.notify_one(),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "lost the notification connection");
+                        // Work announced meanwhile is found by the next look at the outbox.
+                        wake.notify_one();
+                        break;
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// The statement that announces deliveries to every instance; inside a transaction it is sent
+/// when (and only if) the transaction commits.
+pub const NOTIFY: &str = "SELECT pg_notify('webhook_deliveries', '')";

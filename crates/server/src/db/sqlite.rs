@@ -1,0 +1,177 @@
+//! The SQLite backend: one file in WAL mode, for one server instance. What only SQLite has:
+//! opening the file with its pragmas, and the FTS5 search of the webhook list
+//! (`webhooks::list`, migration 0003).
+
+use super::OpenError;
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// How hard SQLite makes each commit durable: its `PRAGMA synchronous`, set on every connection.
+/// The database runs in WAL mode, where the two settings differ like this:
+///
+/// - [`Normal`](Self::Normal) (the default): a commit is appended to the WAL without an fsync; the
+///   WAL is synced at checkpoints. A commit survives the server crashing or being killed (the
+///   data is in the operating system's cache), but a power loss or OS crash can roll back the last
+///   transactions before the checkpoint: events already answered 202 can be lost, and attempts
+///   already recorded are sent again (with the same message id, so at-least-once still holds).
+/// - [`Full`](Self::Full): every commit fsyncs the WAL, so a 202 means the events are on disk
+///   whatever happens to the machine. It costs one fsync per transaction — per `POST /events`
+///   and per group of recorded attempts (`--delivery-commit-batch`) — which on most disks is the
+///   slowest part of a commit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Synchronous {
+    #[default]
+    Normal,
+    Full,
+}
+
+impl Synchronous {
+    fn sqlx(self) -> SqliteSynchronous {
+        match self {
+            Self::Normal => SqliteSynchronous::Normal,
+            Self::Full => SqliteSynchronous::Full,
+        }
+    }
+}
+
+/// Opens (creating when missing) the database at `url`, every connection with `synchronous`, and
+/// brings its schema up to date.
+pub async fn open(url: &str, synchronous: Synchronous) -> Result<SqlitePool, OpenError> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|source| OpenError::BadUrl {
+            url: url.to_string(),
+            source,
+        })?
+        .create_if_missing(true)
+        // WAL lets the console read while a write commits. See `Synchronous` for NORMAL vs FULL.
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(synchronous.sqlx())
+        .busy_timeout(Duration::from_secs(5))
+        .foreign_keys(true);
+    create_parent_dir(&options)?;
+    let pool = SqlitePoolOptions::new()
+        .connect_with(options)
+        .await
+        .map_err(|source| OpenError::Connect {
+            url: url.to_string(),
+            source,
+        })?;
+    sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+    Ok(pool)
+}
+
+/// SQLite creates the file but not its directory; `sqlite://data/console.db` must work on a
+/// fresh checkout.
+fn create_parent_dir(options: &SqliteConnectOptions) -> Result<(), OpenError> {
+    let file = options.get_filename();
+    let in_memory = file.to_string_lossy().starts_with("file:") || file.as_os_str() == ":memory:";
+    match file.parent() {
+        Some(dir) if !in_memory && !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
+            .map_err(|source| OpenError::CreateDir {
+                path: dir.display().to_string(),
+                source,
+            }),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{Db, deliveries};
+
+    #[tokio::test]
+    async fn the_file_and_its_directory_are_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a/b/console.db");
+        let pool = open(&format!("sqlite://{}", file.display()), Synchronous::Normal)
+            .await
+            .unwrap();
+        assert!(file.exists());
+        pool.close().await;
+    }
+
+    #[tokio::test]
+    async fn accepting_events_waits_for_another_writer_instead_of_failing() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("w.db").display());
+        let pool = open(&url, Synchronous::Normal).await.unwrap();
+        // Another connection writes and holds the write lock for a moment, as the delivery
+        // worker does while it claims or records.
+        let other = open(&url, Synchronous::Normal).await.unwrap();
+        let mut writer = other.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        sqlx::query(
+            "INSERT INTO events (id, type, action, resource_type, resource_id, resource_details, \
+             result, severity, occurred_at, received_at) \
+             VALUES ('e0', 'resource.update', 'update', 'host', '', '{}', 'succeed', 'info', 't', 't')",
+        )
+        .execute(&mut *writer)
+        .await
+        .unwrap();
+        let event: webhook_api::EventIn = serde_json::from_value(serde_json::json!(
+            {"type": "resource.update", "action": "update", "resource_type": "host"}
+        ))
+        .unwrap();
+        let accepting = tokio::spawn({
+            let db = Db::Sqlite(pool.clone());
+            async move { deliveries::accept_events(&db, &[("e1".into(), event)], "t").await }
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        writer.commit().await.unwrap();
+        // A transaction that read first could not become a writer after the other commit
+        // (SQLITE_BUSY at once, a 500 for the producer); it must wait and succeed.
+        assert_eq!(accepting.await.unwrap().unwrap(), 0);
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 2);
+        other.close().await;
+        pool.close().await;
+    }
+
+    /// `PRAGMA synchronous` as each of `n` connections held at once reports it (0 OFF, 1 NORMAL,
+    /// 2 FULL, 3 EXTRA).
+    async fn synchronous_of_connections(pool: &SqlitePool, n: usize) -> Vec<i64> {
+        let mut held = Vec::new();
+        let mut seen = Vec::new();
+        for _ in 0..n {
+            let mut conn = pool.acquire().await.unwrap();
+            seen.push(
+                sqlx::query_scalar("PRAGMA synchronous")
+                    .fetch_one(&mut *conn)
+                    .await
+                    .unwrap(),
+            );
+            held.push(conn);
+        }
+        seen
+    }
+
+    #[tokio::test]
+    async fn the_synchronous_setting_is_applied_to_every_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        for (setting, expected) in [(Synchronous::Normal, 1), (Synchronous::Full, 2)] {
+            let url = format!("sqlite://{}", dir.path().join("s.db").display());
+            let pool = open(&url, setting).await.unwrap();
+            assert_eq!(
+                synchronous_of_connections(&pool, 3).await,
+                [expected; 3],
+                "{setting:?}"
+            );
+            let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            assert_eq!(journal, "wal");
+            pool.close().await;
+        }
+        // `open` keeps NORMAL.
+        let url = format!("sqlite://{}", dir.path().join("d.db").display());
+        let pool = open(&url, Synchronous::default()).await.unwrap();
+        assert_eq!(synchronous_of_connections(&pool, 1).await, [1]);
+        pool.close().await;
+    }
+}
