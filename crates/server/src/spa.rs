@@ -28,8 +28,11 @@ struct Console {
 pub fn router(dist: &Path) -> Router {
     let index = dist.join("index.html");
     let console = Console {
-        pages: precompressed(ServeDir::new(dist))
-            .fallback(ServeFile::new(&index).precompressed_br().precompressed_gzip()),
+        pages: precompressed(ServeDir::new(dist)).fallback(
+            ServeFile::new(&index)
+                .precompressed_br()
+                .precompressed_gzip(),
+        ),
         assets: precompressed(ServeDir::new(dist)),
         index,
     };

@@ -464,7 +464,12 @@ pub async fn redeliver(db: &Db, id: &str, now: &str) -> Result<bool, sqlx::Error
 }
 
 /// Redelivers every failed delivery of a webhook created at or after `since`; returns how many.
-pub async fn recover(db: &Db, webhook_id: &str, since: &str, now: &str) -> Result<u64, sqlx::Error> {
+pub async fn recover(
+    db: &Db,
+    webhook_id: &str,
+    since: &str,
+    now: &str,
+) -> Result<u64, sqlx::Error> {
     let mut tx = db.begin().await?;
     let done = on_tx!(&mut tx, |conn, pg| sqlx::query(
         "UPDATE deliveries SET status = 'pending', cycle_attempts = 0, next_attempt_at = $1, \

@@ -281,7 +281,9 @@ mod tests {
 
     #[tokio::test]
     async fn other_databases_are_refused_with_a_clear_message() {
-        let err = open("mysql://u:secret@localhost/console").await.unwrap_err();
+        let err = open("mysql://u:secret@localhost/console")
+            .await
+            .unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("use sqlite://PATH or postgres://"), "{msg}");
         assert!(!msg.contains("secret"), "{msg}");
@@ -293,6 +295,9 @@ mod tests {
             redact("postgres://app:s3cret@db:5432/console"),
             "postgres://app:***@db:5432/console"
         );
-        assert_eq!(redact("sqlite://data/console.db"), "sqlite://data/console.db");
+        assert_eq!(
+            redact("sqlite://data/console.db"),
+            "sqlite://data/console.db"
+        );
     }
 }

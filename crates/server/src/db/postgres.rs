@@ -3,8 +3,8 @@
 //! the workers of all instances at once (the worker's poll stays as the fallback).
 
 use super::OpenError;
-use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,15 +21,24 @@ pub async fn open(url: &str) -> Result<PgPool, OpenError> {
         url: super::redact(url),
         source,
     })?;
+    let failed = |source| OpenError::Connect {
+        url: super::redact(url),
+        source,
+    };
+    // One connection first, so a refused connection, a wrong password or a missing database is
+    // reported as such at once (the pool would retry until its timeout and say only that).
+    PgConnection::connect_with(&options)
+        .await
+        .map_err(failed)?
+        .close()
+        .await
+        .map_err(failed)?;
     let pool = PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(options)
         .await
-        .map_err(|source| OpenError::Connect {
-            url: super::redact(url),
-            source,
-        })?;
+        .map_err(failed)?;
     sqlx::migrate!("migrations/postgres").run(&pool).await?;
     Ok(pool)
 }

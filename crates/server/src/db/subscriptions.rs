@@ -207,7 +207,9 @@ pub async fn add_receiver(
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     ensure_row(&mut tx, id).await?;
-    let added = on_tx!(&mut tx, |conn, pg| sqlx::query(
+    let added =
+        on_tx!(&mut tx, |conn, pg| {
+            sqlx::query(
         "INSERT INTO subscription_receivers (topic_id, webhook_id, added_at) VALUES ($1, $2, $3) \
          ON CONFLICT (topic_id, webhook_id) DO NOTHING",
     )
@@ -216,7 +218,8 @@ pub async fn add_receiver(
     .bind(now)
     .execute(conn)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+        })?;
     if added > 0 {
         touch(&mut tx, id, now, actor).await?;
     }
@@ -292,7 +295,11 @@ pub async fn routes(tx: &mut Tx) -> Result<Vec<TopicRoute>, sqlx::Error> {
 }
 
 /// How many events received at or after `since` match `filter`.
-pub async fn count_matching(db: &Db, filter: &TopicFilter, since: &str) -> Result<u64, sqlx::Error> {
+pub async fn count_matching(
+    db: &Db,
+    filter: &TopicFilter,
+    since: &str,
+) -> Result<u64, sqlx::Error> {
     let severities: Vec<&str> = filter.severities.iter().map(|s| s.as_str()).collect();
     let n: i64 = on_db!(db, |pool, pg| sqlx::query_scalar(if pg {
         "SELECT COUNT(*) FROM events WHERE received_at >= $1 \

@@ -63,7 +63,11 @@ async fn list_sqlite(
     };
     let plan = Plan::for_page(query.sort.field, offset + limit, total, rows.unwrap_or(0));
     let mut select = select_page(query, search, plan, limit, offset);
-    let results = select.build().try_map(|row| from_row(&row)).fetch_all(pool).await?;
+    let results = select
+        .build()
+        .try_map(|row| from_row(&row))
+        .fetch_all(pool)
+        .await?;
     Ok(Page {
         results,
         total_count: super::count(total),
@@ -85,7 +89,11 @@ async fn list_postgres(
         return Ok(empty(total));
     };
     let mut select = select_page(query, search, Plan::Plain, limit, offset);
-    let results = select.build().try_map(|row| from_row(&row)).fetch_all(pool).await?;
+    let results = select
+        .build()
+        .try_map(|row| from_row(&row))
+        .fetch_all(pool)
+        .await?;
     Ok(Page {
         results,
         total_count: super::count(total),

@@ -15,7 +15,8 @@ pub async fn rotate_secret(
     at: &str,
     by: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = on_db!(db, |pool, pg| sqlx::query(
+    let done = on_db!(db, |pool, pg| {
+        sqlx::query(
         "UPDATE webhooks SET auth = $1, previous_secret = $2, previous_secret_expires_at = $3, \
          version = version + 1, updated_at = $4, updated_by = $5 WHERE id = $6 AND deleted_at IS NULL",
     )
@@ -27,7 +28,8 @@ pub async fn rotate_secret(
     .bind(id)
     .execute(pool)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(done > 0)
 }
 

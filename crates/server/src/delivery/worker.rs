@@ -135,11 +135,7 @@ async fn targets(db: &Db, claimed: &[Claimed]) -> Result<Targets, sqlx::Error> {
 /// Writes finished attempts, as many per transaction as have piled up (at most the settings'
 /// `commit_batch`): with many sends in flight one commit serves them all. Until its record
 /// commits a delivery stays claimed, so a crash before then means it is sent again: at least once.
-async fn record(
-    db: Db,
-    mut records: mpsc::UnboundedReceiver<Recorded>,
-    deliverer: Deliverer,
-) {
+async fn record(db: Db, mut records: mpsc::UnboundedReceiver<Recorded>, deliverer: Deliverer) {
     let max_batch = deliverer.settings.commit_batch.max(1);
     let mut batch = Vec::with_capacity(max_batch);
     while records.recv_many(&mut batch, max_batch).await > 0 {

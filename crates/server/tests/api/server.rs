@@ -187,3 +187,67 @@ async fn the_binary_prints_its_address_reads_the_environment_and_stops_on_sigter
     let status = child.0.wait().unwrap();
     assert!(status.success(), "{status:?}");
 }
+
+/// Runs the binary on `database_url` and returns its exit status and what it wrote on stderr.
+fn start_failing(database_url: &str, dir: &std::path::Path) -> (std::process::ExitStatus, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_webhook-server"))
+        .env("WEBHOOK_LISTEN", "127.0.0.1:0")
+        .env("WEBHOOK_DATABASE_URL", database_url)
+        .env("WEBHOOK_DIST", dir.join("dist"))
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    (
+        out.status,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_database_that_cannot_be_used_stops_the_binary_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // A port nothing listens on: refused at once.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let not_a_database = dir.path().join("notes.txt");
+    std::fs::write(
+        &not_a_database,
+        "these are not the pages of a database ".repeat(200),
+    )
+    .unwrap();
+    let cases = [
+        (
+            "mysql://app:hunter2@localhost/console".to_string(),
+            "webhook-server: unsupported database URL 'mysql://app:***@localhost/console': use sqlite://PATH or postgres://",
+        ),
+        (
+            format!("postgres://app:hunter2@127.0.0.1:{port}/console"),
+            "webhook-server: cannot connect to the database at postgres://app:***@127.0.0.1:",
+        ),
+        (
+            "postgres://app@127.0.0.1:notaport/console".to_string(),
+            "webhook-server: invalid database URL 'postgres://app@127.0.0.1:notaport/console'",
+        ),
+        (
+            format!("sqlite://{}", not_a_database.display()),
+            "webhook-server: cannot",
+        ),
+    ];
+    for (url, expected) in cases {
+        let (status, stderr) = start_failing(&url, dir.path());
+        assert_eq!(status.code(), Some(1), "{url}: {stderr}");
+        assert_eq!(
+            stderr.lines().count(),
+            1,
+            "{url}: one line, no panic: {stderr}"
+        );
+        assert!(stderr.starts_with(expected), "{url}: {stderr}");
+        assert!(
+            !stderr.contains("hunter2"),
+            "the password is not shown: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
