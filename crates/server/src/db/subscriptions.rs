@@ -207,9 +207,8 @@ pub async fn add_receiver(
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     ensure_row(&mut tx, id).await?;
-    let added =
-        on_tx!(&mut tx, |conn, pg| {
-            sqlx::query(
+    let added = on_tx!(&mut tx, |conn, pg| {
+        sqlx::query(
         "INSERT INTO subscription_receivers (topic_id, webhook_id, added_at) VALUES ($1, $2, $3) \
          ON CONFLICT (topic_id, webhook_id) DO NOTHING",
     )
@@ -219,7 +218,7 @@ pub async fn add_receiver(
     .execute(conn)
     .await
     .map(|r| r.rows_affected())
-        })?;
+    })?;
     if added > 0 {
         touch(&mut tx, id, now, actor).await?;
     }

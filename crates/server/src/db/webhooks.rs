@@ -158,9 +158,8 @@ pub async fn set_enabled(
     at: &str,
     by: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done =
-        on_db!(db, |pool, pg| {
-            sqlx::query(
+    let done = on_db!(db, |pool, pg| {
+        sqlx::query(
         "UPDATE webhooks SET enabled = $1, status = $2, version = version + 1, updated_at = $3, \
          updated_by = $4 WHERE id = $5 AND deleted_at IS NULL AND enabled <> $1",
     )
@@ -172,7 +171,7 @@ pub async fn set_enabled(
     .execute(pool)
     .await
     .map(|r| r.rows_affected())
-        })?;
+    })?;
     Ok(done > 0)
 }
 
