@@ -120,10 +120,7 @@ pub async fn accept_events(
             queued += 1;
         }
     }
-    if queued > 0 {
-        notify(&mut tx).await?;
-    }
-    tx.commit().await?;
+    commit_announcing(tx, queued).await?;
     Ok(queued)
 }
 
@@ -456,10 +453,7 @@ pub async fn redeliver(db: &Db, id: &str, now: &str) -> Result<bool, sqlx::Error
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;
-    if done > 0 {
-        notify(&mut tx).await?;
-    }
-    tx.commit().await?;
+    commit_announcing(tx, done).await?;
     Ok(done > 0)
 }
 
@@ -482,9 +476,14 @@ pub async fn recover(
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;
-    if done > 0 {
+    commit_announcing(tx, done).await?;
+    Ok(done)
+}
+
+/// Commits a change that made `due` deliveries due, announcing them when there are any.
+async fn commit_announcing(mut tx: Tx, due: u64) -> Result<(), sqlx::Error> {
+    if due > 0 {
         notify(&mut tx).await?;
     }
-    tx.commit().await?;
-    Ok(done)
+    tx.commit().await
 }

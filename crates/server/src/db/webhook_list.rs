@@ -4,29 +4,61 @@
 //! indexes on the very expressions both backends compare ([`Plan::Plain`]).
 
 use super::webhooks::{SELECT, from_row};
-use sqlx::postgres::PgPool;
 use sqlx::sqlite::SqlitePool;
 use sqlx::{Database, Encode, QueryBuilder, Sqlite, Type};
 use webhook_api::{Page, SortField, Webhook, WebhookQuery};
 
 /// One page of live webhooks matching the query, and how many match in all.
+///
+/// The count runs first. On SQLite it decides how the page is found (see [`Plan`]); every plan
+/// returns the same rows, the plans only read differently many of them. PostgreSQL keeps
+/// statistics and plans each statement from them: its filters are written plainly
+/// ([`Plan::Plain`]), and the search's LIKE expression is answered by its trigram indexes
+/// (migration postgres/0001).
 pub async fn list(db: &super::Db, query: &WebhookQuery) -> Result<Page<Webhook>, sqlx::Error> {
     let search = query.search.as_deref().map(Search::new);
-    match db {
-        super::Db::Sqlite(pool) => list_sqlite(pool, query, search.as_ref()).await,
-        super::Db::Postgres(pool) => list_postgres(pool, query, search.as_ref()).await,
+    let search = search.as_ref();
+    let (total, rows) = match db {
+        super::Db::Sqlite(pool) => count_sqlite(pool, query, search).await?,
+        super::Db::Postgres(pool) => {
+            let mut count = QueryBuilder::<sqlx::Postgres>::new("SELECT COUNT(*) FROM webhooks");
+            push_filters(&mut count, query, search, Plan::Plain);
+            (count.build_query_scalar().fetch_one(pool).await?, None)
+        }
+    };
+    let limit = i64::from(query.page_size);
+    let offset = i64::from(query.page.max(1) - 1) * limit;
+    if total <= offset {
+        // Past the last match: the page would be empty.
+        return Ok(Page {
+            results: Vec::new(),
+            total_count: super::count(total),
+        });
     }
+    let plan = match rows {
+        Some(rows) => Plan::for_page(query.sort.field, offset + limit, total, rows),
+        None => Plan::Plain,
+    };
+    let results = super::on_db!(db, |pool, pg| select_page(
+        query, search, plan, limit, offset
+    )
+    .build()
+    .try_map(|row| from_row(&row))
+    .fetch_all(pool)
+    .await)?;
+    Ok(Page {
+        results,
+        total_count: super::count(total),
+    })
 }
 
-/// The count runs first and decides how the page is found (see [`Plan`]); every plan returns the
-/// same rows, the plans only read differently many of them.
-async fn list_sqlite(
+/// How many webhooks match, and max(rowid): an upper bound of the number of webhooks, live or
+/// not, read in O(log n), for the page's plan.
+async fn count_sqlite(
     pool: &SqlitePool,
     query: &WebhookQuery,
     search: Option<&Search>,
-) -> Result<Page<Webhook>, sqlx::Error> {
-    // Each count also reads max(rowid): an upper bound of the number of webhooks, live or not,
-    // in O(log n), for the page's plan.
+) -> Result<(i64, Option<i64>), sqlx::Error> {
     let only_search = query.kind.is_none()
         && query.enabled.is_none()
         && query.status.is_none()
@@ -58,60 +90,7 @@ async fn list_sqlite(
             count.build_query_as().fetch_one(pool).await?
         }
     };
-    let Some((limit, offset)) = page_window(query, total) else {
-        return Ok(empty(total));
-    };
-    let plan = Plan::for_page(query.sort.field, offset + limit, total, rows.unwrap_or(0));
-    let mut select = select_page(query, search, plan, limit, offset);
-    let results = select
-        .build()
-        .try_map(|row| from_row(&row))
-        .fetch_all(pool)
-        .await?;
-    Ok(Page {
-        results,
-        total_count: super::count(total),
-    })
-}
-
-/// PostgreSQL keeps statistics and plans each statement from them: the filters are written
-/// plainly, and the search's LIKE expression is answered by its trigram indexes (migration
-/// postgres/0001).
-async fn list_postgres(
-    pool: &PgPool,
-    query: &WebhookQuery,
-    search: Option<&Search>,
-) -> Result<Page<Webhook>, sqlx::Error> {
-    let mut count = QueryBuilder::<sqlx::Postgres>::new("SELECT COUNT(*) FROM webhooks");
-    push_filters(&mut count, query, search, Plan::Plain);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-    let Some((limit, offset)) = page_window(query, total) else {
-        return Ok(empty(total));
-    };
-    let mut select = select_page(query, search, Plan::Plain, limit, offset);
-    let results = select
-        .build()
-        .try_map(|row| from_row(&row))
-        .fetch_all(pool)
-        .await?;
-    Ok(Page {
-        results,
-        total_count: super::count(total),
-    })
-}
-
-/// The page's LIMIT and OFFSET; None past the last of `total` matches (the page is empty).
-fn page_window(query: &WebhookQuery, total: i64) -> Option<(i64, i64)> {
-    let limit = i64::from(query.page_size);
-    let offset = i64::from(query.page.max(1) - 1) * limit;
-    (offset < total).then_some((limit, offset))
-}
-
-fn empty(total: i64) -> Page<Webhook> {
-    Page {
-        results: Vec::new(),
-        total_count: super::count(total),
-    }
+    Ok((total, Some(rows.unwrap_or(0))))
 }
 
 /// The page's statement: the filters as `plan` writes them, the sort, the window.
