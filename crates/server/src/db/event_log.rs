@@ -3,21 +3,13 @@
 
 use super::delivery_log::rule;
 use super::{Cols, Db, json, on_db};
+use sqlx::{Database, Encode, QueryBuilder, Type};
 use webhook_api::{EventQuery, EventRecord, EventRoute, Page};
 
 macro_rules! select {
     () => {
         "SELECT id, type, action, resource_type, resource_id, resource_details, result, \
          severity, occurred_at, source, received_at FROM events"
-    };
-}
-
-/// The list's filters; `CAST($n AS TEXT) IS NULL` keeps all rows when a filter is not given.
-macro_rules! filters {
-    () => {
-        " WHERE (CAST($1 AS TEXT) IS NULL OR type = $1) \
-         AND (CAST($2 AS TEXT) IS NULL OR resource_type = $2) \
-         AND (CAST($3 AS TEXT) IS NULL OR result = $3)"
     };
 }
 
@@ -37,39 +29,53 @@ pub async fn find(db: &Db, id: &str) -> Result<Option<EventRecord>, sqlx::Error>
 
 /// A page of events, newest first (by when they were received), with their routes.
 pub async fn list(db: &Db, query: &EventQuery) -> Result<Page<EventRecord>, sqlx::Error> {
-    let (kind, resource, result) = (
-        query.event_type.as_deref(),
-        query.resource_type.as_deref(),
-        query.result.map(|r| r.as_str()),
-    );
-    let total: i64 = on_db!(db, |pool, pg| sqlx::query_scalar(concat!(
+    let total: i64 = on_db!(db, |pool, pg| filtered(
         "SELECT COUNT(*) FROM events",
-        filters!()
-    ))
-    .bind(kind)
-    .bind(resource)
-    .bind(result)
+        query
+    )
+    .build_query_scalar()
     .fetch_one(pool)
     .await)?;
     let offset = i64::from(query.page.max(1) - 1) * i64::from(query.page_size);
-    let mut results: Vec<EventRecord> = on_db!(db, |pool, pg| sqlx::query(concat!(
-        select!(),
-        filters!(),
-        " ORDER BY received_at DESC, id DESC LIMIT $4 OFFSET $5"
-    ))
-    .bind(kind)
-    .bind(resource)
-    .bind(result)
-    .bind(i64::from(query.page_size))
-    .bind(offset)
-    .try_map(|r| from_row(&r))
-    .fetch_all(pool)
-    .await)?;
+    let mut results: Vec<EventRecord> = on_db!(db, |pool, pg| {
+        let mut select = filtered(select!(), query);
+        select
+            .push(" ORDER BY received_at DESC, id DESC LIMIT ")
+            .push_bind(i64::from(query.page_size))
+            .push(" OFFSET ")
+            .push_bind(offset);
+        select
+            .build()
+            .try_map(|r| from_row(&r))
+            .fetch_all(pool)
+            .await
+    })?;
     attach_routes(db, &mut results).await?;
     Ok(Page {
         results,
         total_count: super::count(total),
     })
+}
+
+/// `sql` with the list's filters, only those given (so a filter on the type can start from its
+/// index).
+fn filtered<'a, DB>(sql: &str, query: &'a EventQuery) -> QueryBuilder<DB>
+where
+    DB: Database,
+    &'a str: Encode<'a, DB> + Type<DB>,
+{
+    let mut q = QueryBuilder::new(sql);
+    q.push(" WHERE 1 = 1");
+    if let Some(t) = &query.event_type {
+        q.push(" AND type = ").push_bind(t.as_str());
+    }
+    if let Some(r) = &query.resource_type {
+        q.push(" AND resource_type = ").push_bind(r.as_str());
+    }
+    if let Some(r) = query.result {
+        q.push(" AND result = ").push_bind(r.as_str());
+    }
+    q
 }
 
 async fn attach_routes(db: &Db, events: &mut [EventRecord]) -> Result<(), sqlx::Error> {
