@@ -2,7 +2,7 @@
 //! attempts, redelivery. Reading the log back is in `delivery_log`.
 
 use super::{Cols, Db, Tx, json, on_db, on_tx, postgres};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use webhook_api::{
     DeliveryKind, DeliveryStatus, EventIn, FailureDetails, RouteRule, SendReport, WebhookStatus,
 };
@@ -379,6 +379,7 @@ pub async fn record_attempts(db: &Db, batch: &[Recorded]) -> Result<usize, sqlx:
     let mut tx = db.begin().await?;
     let mut recorded = 0;
     let mut due = false;
+    let mut health = BTreeMap::new();
     for r in batch {
         let d = &r.delivery;
         let number = d.attempt_count + 1;
@@ -412,9 +413,15 @@ pub async fn record_attempts(db: &Db, batch: &[Recorded]) -> Result<usize, sqlx:
             &r.report,
         )
         .await?;
-        if let Some((status, details)) = &r.health {
-            super::webhook_state::set_health(&mut tx, &d.webhook_id, *status, details).await?;
+        if let Some(h) = &r.health {
+            health.insert(d.webhook_id.as_str(), h);
         }
+    }
+    // Each webhook's health once, as its last attempt left it, at the end and in id order: the
+    // webhook's row is the one row the record transactions of all instances share, so its lock
+    // is held briefly and always taken in the same order (no deadlock between instances).
+    for (webhook_id, (status, details)) in health {
+        super::webhook_state::set_health(&mut tx, webhook_id, *status, details).await?;
     }
     if due {
         // A retry may be due before another instance planned to look.

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use webhook_api::{
     DeliveryKind, DeliveryStatus, EventIn, FailureDetails, SendReport, Webhook, WebhookStatus,
 };
@@ -76,13 +76,14 @@ async fn run(db: Db, deliverer: Deliverer) {
             let (targets, to_record) = (targets.clone(), to_record.clone());
             tokio::spawn(async move {
                 match attempt(&db, &deliverer, &targets, d).await {
+                    // The slot stays taken until the attempt is recorded: sending never runs
+                    // ahead of recording, so a claim is released well within its lease.
                     Ok(Some(done)) => {
-                        let _ = to_record.send(done);
+                        let _ = to_record.send((done, permit));
                     }
                     Ok(None) => {}
                     Err(e) => tracing::error!(error = %e, "cannot prepare a delivery"),
                 }
-                drop(permit);
             });
         }
         if !full {
@@ -135,10 +136,15 @@ async fn targets(db: &Db, claimed: &[Claimed]) -> Result<Targets, sqlx::Error> {
 /// Writes finished attempts, as many per transaction as have piled up (at most the settings'
 /// `commit_batch`): with many sends in flight one commit serves them all. Until its record
 /// commits a delivery stays claimed, so a crash before then means it is sent again: at least once.
-async fn record(db: Db, mut records: mpsc::UnboundedReceiver<Recorded>, deliverer: Deliverer) {
+async fn record(
+    db: Db,
+    mut records: mpsc::UnboundedReceiver<(Recorded, OwnedSemaphorePermit)>,
+    deliverer: Deliverer,
+) {
     let max_batch = deliverer.settings.commit_batch.max(1);
-    let mut batch = Vec::with_capacity(max_batch);
-    while records.recv_many(&mut batch, max_batch).await > 0 {
+    let mut incoming = Vec::with_capacity(max_batch);
+    while records.recv_many(&mut incoming, max_batch).await > 0 {
+        let (batch, slots): (Vec<Recorded>, Vec<_>) = incoming.drain(..).unzip();
         if let Err(e) = db::deliveries::record_attempts(&db, &batch).await.map(drop) {
             tracing::error!(error = %e, attempts = batch.len(), "cannot record attempts; they will be sent again");
         }
@@ -146,8 +152,8 @@ async fn record(db: Db, mut records: mpsc::UnboundedReceiver<Recorded>, delivere
             let d = &r.delivery;
             tracing::info!(delivery = %d.id, webhook = %d.webhook_id, status = r.outcome.status.as_str(), duration_ms = r.report.duration_ms, "attempt");
         }
-        batch.clear();
-        // Retries may now be due sooner than the worker planned to look.
+        // The slots are free for new sends; retries may be due sooner than planned.
+        drop(slots);
         deliverer.wake.notify_one();
     }
 }
