@@ -270,9 +270,11 @@ pub async fn next_due(db: &Db) -> Result<Option<String>, sqlx::Error> {
 /// stopped or died are due again at once. On PostgreSQL other instances may be sending what
 /// they claimed, so nothing is released; a dead instance's claims lapse with their lease.
 pub async fn release_claims(db: &Db, now: &str) -> Result<u64, sqlx::Error> {
-    let Db::Sqlite(pool) = db else {
+    let Db::Sqlite(store) = db else {
         return Ok(0);
     };
+    let _turn = db.write_turn().await;
+    let pool = &store.pool;
     let done = sqlx::query(
         "UPDATE deliveries SET claimed_at = NULL, next_attempt_at = $1 \
          WHERE claimed_at IS NOT NULL AND status IN ('pending', 'retrying')",
@@ -293,6 +295,7 @@ pub async fn claim(
     lease_until: &str,
     limit: u32,
 ) -> Result<Vec<Claimed>, sqlx::Error> {
+    let _turn = db.write_turn().await;
     on_db!(db, |pool, pg| sqlx::query(if pg {
         "UPDATE deliveries SET claimed_at = $1, next_attempt_at = $2 WHERE id IN (SELECT id \
          FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= $1 \
@@ -434,6 +437,7 @@ pub async fn record_attempts(db: &Db, batch: &[Recorded]) -> Result<usize, sqlx:
 /// Gives a claimed delivery up without an attempt (its webhook was deleted or disabled
 /// meanwhile).
 pub async fn abandon(db: &Db, d: &Claimed, now: &str) -> Result<(), sqlx::Error> {
+    let _turn = db.write_turn().await;
     on_db!(db, |pool, pg| sqlx::query(
         "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, claimed_at = NULL, \
          updated_at = $1 WHERE id = $2 AND claimed_at = $3",

@@ -22,6 +22,9 @@
 //! integers are 64-bit; PostgreSQL's text columns use the "C" collation, so sorting and
 //! `lower()` behave as SQLite's (byte order, ASCII-only case folding).
 //!
+//! Every write goes through a transaction ([`Db::begin`]) or, for one statement, holds
+//! [`Db::write_turn`]: on SQLite that queues the process's writers (see [`sqlite::Store`]).
+//!
 //! Adding a column: one `ALTER TABLE` migration per backend, then the column in the shared
 //! statements and in the row decoder.
 
@@ -40,19 +43,20 @@ pub use sqlite::Synchronous;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::postgres::{PgPool, PgRow};
-use sqlx::sqlite::{SqlitePool, SqliteRow};
+use sqlx::sqlite::SqliteRow;
 use sqlx::{Postgres, Row, Sqlite, Transaction};
 
 /// The database: one of the two backends' connection pools. Cheap to clone.
 #[derive(Debug, Clone)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(sqlite::Store),
     Postgres(PgPool),
 }
 
-/// A transaction on either backend; dropped without [`Tx::commit`], it rolls back.
+/// A transaction on either backend; dropped without [`Tx::commit`], it rolls back. On SQLite it
+/// holds the process's write turn ([`sqlite::Store`]) until it ends.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(Transaction<'static, Sqlite>, sqlite::WriteTurn),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -61,9 +65,10 @@ pub enum Tx {
 macro_rules! on_db {
     ($db:expr, |$pool:ident, $pg:ident| $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($pool) => {
+            $crate::db::Db::Sqlite(store) => {
                 #[allow(unused_variables)]
                 let $pg = false;
+                let $pool = &store.pool;
                 $body
             }
             $crate::db::Db::Postgres($pool) => {
@@ -80,7 +85,7 @@ macro_rules! on_db {
 macro_rules! on_tx {
     ($tx:expr, |$conn:ident, $pg:ident| $body:expr) => {
         match $tx {
-            $crate::db::Tx::Sqlite(t) => {
+            $crate::db::Tx::Sqlite(t, _) => {
                 #[allow(unused_variables)]
                 let $pg = false;
                 let $conn = &mut **t;
@@ -129,7 +134,9 @@ pub async fn open(url: &str) -> Result<Db, OpenError> {
 /// (sqlx's migrator holds an advisory lock while it runs).
 pub async fn open_with(url: &str, synchronous: Synchronous) -> Result<Db, OpenError> {
     if url.starts_with("sqlite:") {
-        sqlite::open(url, synchronous).await.map(Db::Sqlite)
+        sqlite::open(url, synchronous)
+            .await
+            .map(|pool| Db::Sqlite(sqlite::Store::new(pool)))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         postgres::open(url).await.map(Db::Postgres)
     } else {
@@ -153,14 +160,28 @@ impl Db {
         matches!(self, Db::Postgres(_))
     }
 
-    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`,
-    /// waiting up to the busy timeout): a deferred transaction that read first cannot become a
-    /// writer after another connection committed (SQLITE_BUSY at once, without waiting).
+    /// Starts a transaction: every write goes through one. On SQLite it first waits for the
+    /// process's write turn, then takes the write lock at once (`BEGIN IMMEDIATE`): a deferred
+    /// transaction that read first cannot become a writer after another connection committed
+    /// (SQLITE_BUSY at once, without waiting).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(store) => {
+                let turn = store.write_turn().await;
+                Tx::Sqlite(store.pool.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
+    }
+
+    /// On SQLite, waits for the process's write turn (see [`sqlite::Store`]) and holds it until
+    /// dropped: for a write of one statement outside [`Db::begin`]. Nothing to wait for on
+    /// PostgreSQL, whose writers lock rows, not the database.
+    pub async fn write_turn(&self) -> Option<sqlite::WriteTurn> {
+        match self {
+            Db::Sqlite(store) => Some(store.write_turn().await),
+            Db::Postgres(_) => None,
+        }
     }
 
     /// Closes every connection (on SQLite, checkpointing the WAL).
@@ -172,7 +193,7 @@ impl Db {
 impl Tx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Tx::Sqlite(t) => t.commit().await,
+            Tx::Sqlite(t, _turn) => t.commit().await,
             Tx::Postgres(t) => t.commit().await,
         }
     }

@@ -6,7 +6,40 @@ use super::OpenError;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// The SQLite database: its pool, and the turn every write transaction of this process waits
+/// for first.
+///
+/// SQLite has one write lock per file. Left to itself, each connection that wants it polls
+/// (the busy handler) until the busy timeout and then fails: under load, with the producers' POSTs,
+/// the worker's claims and its records all wanting it, a writer could lose that race for 5 s and
+/// its request end in a 500 ("database is locked"). Queueing the writers here, first come first
+/// served, means a writer only waits its turn, however long the queue; SQLite's own lock is then
+/// contended only by other processes on the same file (which one server per file rules out).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub pool: SqlitePool,
+    writer: Arc<Mutex<()>>,
+}
+
+/// A write transaction's turn; the next writer goes when it is dropped.
+pub type WriteTurn = OwnedMutexGuard<()>;
+
+impl Store {
+    pub fn new(pool: SqlitePool) -> Self {
+        Self {
+            pool,
+            writer: Arc::new(Mutex::new(())),
+        }
+    }
+
+    pub(super) async fn write_turn(&self) -> WriteTurn {
+        self.writer.clone().lock_owned().await
+    }
+}
 
 /// How hard SQLite makes each commit durable: its `PRAGMA synchronous`, set on every connection.
 /// The database runs in WAL mode, where the two settings differ like this:
@@ -115,7 +148,7 @@ mod tests {
         ))
         .unwrap();
         let accepting = tokio::spawn({
-            let db = Db::Sqlite(pool.clone());
+            let db = Db::Sqlite(Store::new(pool.clone()));
             async move { deliveries::accept_events(&db, &[("e1".into(), event)], "t").await }
         });
         tokio::time::sleep(Duration::from_millis(200)).await;

@@ -19,7 +19,7 @@ pub async fn list(db: &super::Db, query: &WebhookQuery) -> Result<Page<Webhook>,
     let search = query.search.as_deref().map(Search::new);
     let search = search.as_ref();
     let (total, rows) = match db {
-        super::Db::Sqlite(pool) => count_sqlite(pool, query, search).await?,
+        super::Db::Sqlite(store) => count_sqlite(&store.pool, query, search).await?,
         super::Db::Postgres(pool) => {
             let mut count = QueryBuilder::<sqlx::Postgres>::new("SELECT COUNT(*) FROM webhooks");
             push_filters(&mut count, query, search, Plan::Plain);

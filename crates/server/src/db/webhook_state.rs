@@ -15,6 +15,7 @@ pub async fn rotate_secret(
     at: &str,
     by: &str,
 ) -> Result<bool, sqlx::Error> {
+    let _turn = db.write_turn().await;
     let done = on_db!(db, |pool, pg| {
         sqlx::query(
         "UPDATE webhooks SET auth = $1, previous_secret = $2, previous_secret_expires_at = $3, \

@@ -158,6 +158,7 @@ pub async fn set_enabled(
     at: &str,
     by: &str,
 ) -> Result<bool, sqlx::Error> {
+    let _turn = db.write_turn().await;
     let done = on_db!(db, |pool, pg| {
         sqlx::query(
         "UPDATE webhooks SET enabled = $1, status = $2, version = version + 1, updated_at = $3, \
@@ -178,6 +179,7 @@ pub async fn set_enabled(
 /// Marks a live webhook deleted. Its name becomes free; the row stays for history.
 /// Returns false when there is no such live webhook.
 pub async fn soft_delete(db: &Db, id: &str, at: &str, by: &str) -> Result<bool, sqlx::Error> {
+    let _turn = db.write_turn().await;
     let done = on_db!(db, |pool, pg| sqlx::query(
         "UPDATE webhooks SET deleted_at = $1, updated_at = $1, updated_by = $2, \
          version = version + 1 WHERE id = $3 AND deleted_at IS NULL",

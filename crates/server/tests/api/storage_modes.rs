@@ -68,3 +68,64 @@ async fn full_sync_with_a_commit_per_attempt_delivers_and_records_everything() {
     // 20 deliveries at /ok, 60 attempts at /status/500.
     assert_eq!(receiver.received().len(), 80);
 }
+
+/// The load that once ended a producer's POST in a 500 ("database is locked" after SQLite's 5 s
+/// busy timeout): many producers posting one event each, at `synchronous = full`, while the
+/// worker claims and records. Every POST is accepted and every event delivered.
+#[tokio::test]
+async fn many_producers_at_once_are_all_accepted_at_full_sync() {
+    const POSTS: usize = 1_200;
+    const PRODUCERS: usize = 32;
+    let app = Arc::new(
+        spawn_app_with(Arc::new(tempfile::tempdir().unwrap()), |c| {
+            c.sqlite_synchronous = Synchronous::Full;
+        })
+        .await,
+    );
+    let receiver = Receiver::start().await;
+    for name in ["load a", "load b"] {
+        let mut body = webhook_body(name);
+        body["url"] = json!(receiver.url("/ok"));
+        body["event_types"] = json!(["resource.update"]);
+        body["batch_size"] = json!(1);
+        body["enabled"] = json!(false);
+        let id = app.create(&body).await.id;
+        let enabled = app.post(&format!("/api/v1/webhooks/{id}/enable")).await;
+        assert_eq!(enabled.status(), StatusCode::OK);
+    }
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let producers: Vec<_> = (0..PRODUCERS)
+        .map(|_| {
+            let (app, next) = (app.clone(), next.clone());
+            tokio::spawn(async move {
+                let mut refused = Vec::new();
+                loop {
+                    let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if n >= POSTS {
+                        return refused;
+                    }
+                    let event = json!({"type": "resource.update", "action": "update",
+                        "resource_type": "host", "resource_id": format!("load-{n}")});
+                    let response = app
+                        .post_json("/api/v1/events", &json!({ "events": [event] }))
+                        .await;
+                    if response.status() != StatusCode::ACCEPTED {
+                        refused.push((n, response.status(), response.text().await.unwrap()));
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut refused = Vec::new();
+    for p in producers {
+        refused.extend(p.await.unwrap());
+    }
+    assert!(
+        refused.is_empty(),
+        "{} refused: {:?}",
+        refused.len(),
+        &refused[..refused.len().min(3)]
+    );
+    let arrived = receiver.wait_for(2 * POSTS, Duration::from_secs(60)).await;
+    assert_eq!(arrived.len(), 2 * POSTS);
+}
