@@ -2,6 +2,7 @@
 //! attempts, redelivery. Reading the log back is in `delivery_log`.
 
 use super::{Cols, Db, Tx, json, on_db, on_tx, postgres};
+use sqlx::QueryBuilder;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use webhook_api::{
     DeliveryKind, DeliveryStatus, EventIn, FailureDetails, RouteRule, SendReport, WebhookStatus,
@@ -45,44 +46,15 @@ pub async fn accept_events(
     // On SQLite this takes the write lock first (see `Db::begin`): the routes read below must
     // not leave a read snapshot that cannot become a writer.
     let mut tx = db.begin().await?;
-    // (webhook id, rule) → (batch size, its events in posted order), and the targets of each
-    // event type by the webhooks' own filters.
-    let mut fan_out: HashMap<(String, RouteRule), (usize, Vec<String>)> = HashMap::new();
-    let mut targets_of: HashMap<String, Vec<(String, i64)>> = HashMap::new();
     let topics = super::subscriptions::routes(&mut tx).await?;
+    let targets_of = own_targets(&mut tx, events).await?;
+    // (webhook id, rule) → (batch size, its events in posted order).
+    let mut fan_out: HashMap<(&str, RouteRule), (usize, Vec<String>)> = HashMap::new();
     for (id, e) in events {
-        on_tx!(&mut tx, |conn, pg| sqlx::query(
-            "INSERT INTO events (id, type, action, resource_type, resource_id, resource_details, \
-             result, severity, occurred_at, source, received_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(id)
-        .bind(&e.event_type)
-        .bind(&e.action)
-        .bind(&e.resource_type)
-        .bind(&e.resource_id)
-        .bind(json(&e.resource_details))
-        .bind(e.result.as_str())
-        .bind(e.severity.as_str())
-        .bind(e.occurred_at.as_deref().unwrap_or(now))
-        .bind(&e.source)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-        if !targets_of.contains_key(&e.event_type) {
-            let targets: Vec<(String, i64)> = on_tx!(&mut tx, |conn, pg| sqlx::query_as(
-                "SELECT w.id, w.batch_size FROM webhooks w \
-                 JOIN webhook_event_types t ON t.webhook_id = w.id \
-                 WHERE t.event_type = $1 AND w.enabled AND w.deleted_at IS NULL",
-            )
-            .bind(&e.event_type)
-            .fetch_all(conn)
-            .await)?;
-            targets_of.insert(e.event_type.clone(), targets);
-        }
-        let own = targets_of[&e.event_type]
-            .iter()
+        let own = targets_of
+            .get(&e.event_type)
+            .into_iter()
+            .flatten()
             .map(|target| (target, RouteRule::Webhook));
         let by_topic = topics.iter().filter(|t| t.filter.matches(e)).flat_map(|t| {
             let rule = RouteRule::Subscription(t.topic_id.to_string());
@@ -95,33 +67,157 @@ pub async fn accept_events(
             }
             let batch = usize::try_from(*batch).unwrap_or(1).max(1);
             fan_out
-                .entry((webhook_id.clone(), rule))
+                .entry((webhook_id.as_str(), rule))
                 .or_insert_with(|| (batch, Vec::new()))
                 .1
                 .push(id.clone());
         }
     }
-    let mut queued = 0;
-    for ((webhook_id, rule), (batch, ids)) in fan_out {
-        for chunk in ids.chunks(batch) {
-            let id = uuid::Uuid::now_v7().to_string();
-            insert_delivery(
-                &mut tx,
-                &id,
-                &webhook_id,
-                DeliveryKind::Event,
-                &rule,
-                chunk,
-                DeliveryStatus::Pending,
-                Some(now),
-                now,
-            )
-            .await?;
-            queued += 1;
+    let mut deliveries = Vec::new();
+    for ((webhook_id, rule), (batch, ids)) in &fan_out {
+        for chunk in ids.chunks(*batch) {
+            deliveries.push(NewDelivery {
+                id: uuid::Uuid::now_v7().to_string(),
+                webhook_id,
+                kind: DeliveryKind::Event,
+                rule,
+                event_ids: chunk,
+                status: DeliveryStatus::Pending,
+                next_attempt_at: Some(now),
+            });
         }
     }
+    insert_events(&mut tx, events, now).await?;
+    insert_deliveries(&mut tx, &deliveries, now).await?;
+    let queued = deliveries.len() as u64;
     commit_announcing(tx, queued).await?;
     Ok(queued)
+}
+
+/// Rows per multi-row INSERT: a few statements for a large POST, well under SQLite's limit of
+/// 32,766 parameters (11 columns at most).
+const ROWS_PER_INSERT: usize = 500;
+
+/// The live, enabled webhooks whose own event types include each event type of `events`, with
+/// their batch sizes: one read for the whole request.
+async fn own_targets(
+    tx: &mut Tx,
+    events: &[(String, EventIn)],
+) -> Result<HashMap<String, Vec<(String, i64)>>, sqlx::Error> {
+    let types: Vec<&str> = events
+        .iter()
+        .map(|(_, e)| e.event_type.as_str())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let rows: Vec<(String, String, i64)> = on_tx!(tx, |conn, pg| sqlx::query_as(if pg {
+        "SELECT t.event_type, w.id, w.batch_size FROM webhooks w \
+         JOIN webhook_event_types t ON t.webhook_id = w.id \
+         WHERE t.event_type IN (SELECT value FROM json_array_elements_text($1::json)) \
+         AND w.enabled AND w.deleted_at IS NULL ORDER BY w.id"
+    } else {
+        "SELECT t.event_type, w.id, w.batch_size FROM webhooks w \
+         JOIN webhook_event_types t ON t.webhook_id = w.id \
+         WHERE t.event_type IN (SELECT value FROM json_each($1)) \
+         AND w.enabled AND w.deleted_at IS NULL ORDER BY w.id"
+    })
+    .bind(json(&types))
+    .fetch_all(conn)
+    .await)?;
+    let mut out: HashMap<String, Vec<(String, i64)>> = HashMap::new();
+    for (event_type, webhook_id, batch) in rows {
+        out.entry(event_type).or_default().push((webhook_id, batch));
+    }
+    Ok(out)
+}
+
+/// Stores accepted events, a few hundred rows per statement.
+async fn insert_events(
+    tx: &mut Tx,
+    events: &[(String, EventIn)],
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    for chunk in events.chunks(ROWS_PER_INSERT) {
+        on_tx!(tx, |conn, pg| {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO events (id, type, action, resource_type, resource_id, \
+                 resource_details, result, severity, occurred_at, source, received_at) ",
+            );
+            q.push_values(chunk, |mut row, (id, e)| {
+                row.push_bind(id)
+                    .push_bind(&e.event_type)
+                    .push_bind(&e.action)
+                    .push_bind(&e.resource_type)
+                    .push_bind(&e.resource_id)
+                    .push_bind(json(&e.resource_details))
+                    .push_bind(e.result.as_str())
+                    .push_bind(e.severity.as_str())
+                    .push_bind(e.occurred_at.as_deref().unwrap_or(now))
+                    .push_bind(&e.source)
+                    .push_bind(now);
+            });
+            q.build().execute(&mut *conn).await.map(drop)
+        })?;
+    }
+    Ok(())
+}
+
+/// A delivery to store.
+struct NewDelivery<'a> {
+    id: String,
+    webhook_id: &'a str,
+    kind: DeliveryKind,
+    rule: &'a RouteRule,
+    event_ids: &'a [String],
+    status: DeliveryStatus,
+    next_attempt_at: Option<&'a str>,
+}
+
+/// Stores deliveries and the events log's index from their events to them, a few hundred rows
+/// per statement.
+async fn insert_deliveries(
+    tx: &mut Tx,
+    deliveries: &[NewDelivery<'_>],
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    // The message id is Standard Webhooks' `msg_` + the delivery id: one per delivery, kept
+    // across retries and redeliveries.
+    for chunk in deliveries.chunks(ROWS_PER_INSERT) {
+        on_tx!(tx, |conn, pg| {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO deliveries (id, webhook_id, kind, rule, event_ids, message_id, \
+                 status, next_attempt_at, created_at, updated_at) ",
+            );
+            q.push_values(chunk, |mut row, d| {
+                row.push_bind(&d.id)
+                    .push_bind(d.webhook_id)
+                    .push_bind(kind_str(d.kind))
+                    .push_bind(d.rule.to_string())
+                    .push_bind(json(d.event_ids))
+                    .push_bind(message_id_of(&d.id))
+                    .push_bind(d.status.as_str())
+                    .push_bind(d.next_attempt_at)
+                    .push_bind(now)
+                    .push_bind(now);
+            });
+            q.build().execute(&mut *conn).await.map(drop)
+        })?;
+    }
+    // The events log finds an event's deliveries through this.
+    let pairs: Vec<(&str, &str)> = deliveries
+        .iter()
+        .flat_map(|d| d.event_ids.iter().map(|e| (e.as_str(), d.id.as_str())))
+        .collect();
+    for chunk in pairs.chunks(ROWS_PER_INSERT) {
+        on_tx!(tx, |conn, pg| {
+            let mut q = QueryBuilder::new("INSERT INTO delivery_events (event_id, delivery_id) ");
+            q.push_values(chunk, |mut row, (event_id, delivery_id)| {
+                row.push_bind(*event_id).push_bind(*delivery_id);
+            });
+            q.build().execute(&mut *conn).await.map(drop)
+        })?;
+    }
+    Ok(())
 }
 
 /// On PostgreSQL, wakes every instance's worker when the transaction commits (the delivery may
@@ -130,53 +226,6 @@ async fn notify(tx: &mut Tx) -> Result<(), sqlx::Error> {
     if let Tx::Postgres(t) = tx {
         sqlx::query(postgres::NOTIFY).execute(&mut **t).await?;
     }
-    Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn insert_delivery(
-    tx: &mut Tx,
-    id: &str,
-    webhook_id: &str,
-    kind: DeliveryKind,
-    rule: &RouteRule,
-    event_ids: &[String],
-    status: DeliveryStatus,
-    next_attempt_at: Option<&str>,
-    now: &str,
-) -> Result<(), sqlx::Error> {
-    // The message id is Standard Webhooks' `msg_` + the delivery id: one per delivery, kept
-    // across retries and redeliveries.
-    on_tx!(tx, |conn, pg| {
-        sqlx::query(
-            "INSERT INTO deliveries (id, webhook_id, kind, rule, event_ids, message_id, status, \
-             next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
-        )
-        .bind(id)
-        .bind(webhook_id)
-        .bind(kind_str(kind))
-        .bind(rule.to_string())
-        .bind(json(event_ids))
-        .bind(message_id_of(id))
-        .bind(status.as_str())
-        .bind(next_attempt_at)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-        if !event_ids.is_empty() {
-            // The events log finds an event's deliveries through this.
-            sqlx::query(if pg {
-                "INSERT INTO delivery_events (event_id, delivery_id) \
-                 SELECT value, $1 FROM json_array_elements_text($2::json)"
-            } else {
-                "INSERT INTO delivery_events (event_id, delivery_id) SELECT value, $1 FROM json_each($2)"
-            })
-            .bind(id)
-            .bind(json(event_ids))
-            .execute(conn)
-            .await?;
-        }
-    });
     Ok(())
 }
 
@@ -202,19 +251,24 @@ pub async fn insert_validation(
     } else {
         DeliveryStatus::Failed
     };
-    insert_delivery(
-        &mut tx,
-        id,
+    let delivery = NewDelivery {
+        id: id.to_string(),
         webhook_id,
-        DeliveryKind::Validate,
-        &RouteRule::Webhook,
-        &[],
+        kind: DeliveryKind::Validate,
+        rule: &RouteRule::Webhook,
+        event_ids: &[],
         status,
-        None,
+        next_attempt_at: None,
+    };
+    insert_deliveries(&mut tx, &[delivery], started_at).await?;
+    let attempt = NewAttempt {
+        delivery_id: id,
+        number: 1,
+        webhook_id,
         started_at,
-    )
-    .await?;
-    insert_attempt(&mut tx, id, webhook_id, 1, started_at, report).await?;
+        report,
+    };
+    insert_attempts(&mut tx, &[attempt]).await?;
     on_tx!(&mut tx, |conn, pg| sqlx::query(
         "UPDATE deliveries SET attempt_count = 1, cycle_attempts = 1 WHERE id = $1"
     )
@@ -230,30 +284,38 @@ pub fn message_id_of(delivery_id: &str) -> String {
     format!("msg_{}", delivery_id.replace('-', ""))
 }
 
-async fn insert_attempt(
-    tx: &mut Tx,
-    delivery_id: &str,
-    webhook_id: &str,
+/// An attempt to store.
+struct NewAttempt<'a> {
+    delivery_id: &'a str,
     number: u32,
-    started_at: &str,
-    r: &SendReport,
-) -> Result<(), sqlx::Error> {
-    on_tx!(tx, |conn, pg| sqlx::query(
-        "INSERT INTO attempts (delivery_id, number, webhook_id, started_at, duration_ms, ok, \
-         request, response, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(delivery_id)
-    .bind(i64::from(number))
-    .bind(webhook_id)
-    .bind(started_at)
-    .bind(i64::try_from(r.duration_ms).unwrap_or(i64::MAX))
-    .bind(r.ok)
-    .bind(json(&r.request))
-    .bind(r.response.as_ref().map(json))
-    .bind(r.error.as_ref().map(json))
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    webhook_id: &'a str,
+    started_at: &'a str,
+    report: &'a SendReport,
+}
+
+/// Stores attempts, a few hundred rows per statement.
+async fn insert_attempts(tx: &mut Tx, attempts: &[NewAttempt<'_>]) -> Result<(), sqlx::Error> {
+    for chunk in attempts.chunks(ROWS_PER_INSERT) {
+        on_tx!(tx, |conn, pg| {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO attempts (delivery_id, number, webhook_id, started_at, duration_ms, \
+                 ok, request, response, error) ",
+            );
+            q.push_values(chunk, |mut row, a| {
+                let r = a.report;
+                row.push_bind(a.delivery_id)
+                    .push_bind(i64::from(a.number))
+                    .push_bind(a.webhook_id)
+                    .push_bind(a.started_at)
+                    .push_bind(i64::try_from(r.duration_ms).unwrap_or(i64::MAX))
+                    .push_bind(r.ok)
+                    .push_bind(json(&r.request))
+                    .push_bind(r.response.as_ref().map(json))
+                    .push_bind(r.error.as_ref().map(json));
+            });
+            q.build().execute(&mut *conn).await.map(drop)
+        })?;
+    }
     Ok(())
 }
 
@@ -380,46 +442,32 @@ pub struct Recorded {
 /// the delivery now) is left out, as the new owner records its own.
 pub async fn record_attempts(db: &Db, batch: &[Recorded]) -> Result<usize, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let mut recorded = 0;
-    let mut due = false;
+    let mut released = HashSet::new();
+    for chunk in batch.chunks(ROWS_PER_INSERT) {
+        released.extend(release(&mut tx, chunk).await?);
+    }
+    let mut attempts = Vec::with_capacity(batch.len());
     let mut health = BTreeMap::new();
+    let mut due = false;
     for r in batch {
         let d = &r.delivery;
-        let number = d.attempt_count + 1;
-        let released = on_tx!(&mut tx, |conn, pg| sqlx::query(
-            "UPDATE deliveries SET status = $1, attempt_count = $2, cycle_attempts = $3, \
-             next_attempt_at = $4, claimed_at = NULL, updated_at = $5 \
-             WHERE id = $6 AND claimed_at = $7",
-        )
-        .bind(r.outcome.status.as_str())
-        .bind(i64::from(number))
-        .bind(i64::from(d.cycle_attempts + 1))
-        .bind(&r.outcome.next_attempt_at)
-        .bind(&r.started_at)
-        .bind(&d.id)
-        .bind(&d.claimed_at)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-        if released == 0 {
+        if !released.contains(d.id.as_str()) {
             tracing::warn!(delivery = %d.id, "the claim lapsed before its attempt was recorded");
             continue;
         }
-        recorded += 1;
         due |= r.outcome.next_attempt_at.is_some();
-        insert_attempt(
-            &mut tx,
-            &d.id,
-            &d.webhook_id,
-            number,
-            &r.started_at,
-            &r.report,
-        )
-        .await?;
+        attempts.push(NewAttempt {
+            delivery_id: &d.id,
+            number: d.attempt_count + 1,
+            webhook_id: &d.webhook_id,
+            started_at: &r.started_at,
+            report: &r.report,
+        });
         if let Some(h) = &r.health {
             health.insert(d.webhook_id.as_str(), h);
         }
     }
+    insert_attempts(&mut tx, &attempts).await?;
     // Each webhook's health once, as its last attempt left it, at the end and in id order: the
     // webhook's row is the one row the record transactions of all instances share, so its lock
     // is held briefly and always taken in the same order (no deadlock between instances).
@@ -431,7 +479,36 @@ pub async fn record_attempts(db: &Db, batch: &[Recorded]) -> Result<usize, sqlx:
         notify(&mut tx).await?;
     }
     tx.commit().await?;
-    Ok(recorded)
+    Ok(attempts.len())
+}
+
+/// Sets the deliveries' states after their attempts and releases their claims, in one
+/// statement; returns the ids whose claim was still theirs.
+async fn release(tx: &mut Tx, batch: &[Recorded]) -> Result<Vec<String>, sqlx::Error> {
+    on_tx!(tx, |conn, pg| {
+        let mut q = QueryBuilder::new(
+            "WITH done (delivery_id, status, attempt_count, cycle_attempts, next_attempt_at, \
+             updated_at, claimed_at) AS (",
+        );
+        q.push_values(batch, |mut row, r| {
+            let d = &r.delivery;
+            row.push_bind(&d.id)
+                .push_bind(r.outcome.status.as_str())
+                .push_bind(i64::from(d.attempt_count + 1))
+                .push_bind(i64::from(d.cycle_attempts + 1))
+                .push_bind(&r.outcome.next_attempt_at)
+                .push_bind(&r.started_at)
+                .push_bind(&d.claimed_at);
+        });
+        q.push(
+            ") UPDATE deliveries SET status = done.status, attempt_count = done.attempt_count, \
+             cycle_attempts = done.cycle_attempts, next_attempt_at = done.next_attempt_at, \
+             claimed_at = NULL, updated_at = done.updated_at FROM done \
+             WHERE deliveries.id = done.delivery_id AND deliveries.claimed_at = done.claimed_at \
+             RETURNING id",
+        );
+        q.build_query_scalar().fetch_all(&mut *conn).await
+    })
 }
 
 /// Gives a claimed delivery up without an attempt (its webhook was deleted or disabled
