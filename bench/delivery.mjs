@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Delivery throughput and latency of the release webhook-server with SQLite at synchronous=FULL,
-// each next to the raw rate of signed POSTs from node to the same receiver, measured in the same
-// run on the same machine.
+// Delivery throughput and latency of the release webhook-server on SQLite and on PostgreSQL (one
+// instance, and several instances sharing one database), each next to the raw rate of signed
+// POSTs from node to the same receiver, measured in the same run on the same machine.
 //
 //   (a) throughput: EVENTS events posted in chunks to POST /api/v1/events, fanned out to WEBHOOKS
 //       webhooks at a local receiver; deliveries/s until all have arrived and until all are
-//       recorded as succeeded, once per server mode (one commit per attempt, group commit);
+//       recorded as succeeded, once per case (SQLite modes; PostgreSQL with 1 and 3 instances,
+//       the POSTs spread round-robin over the instances);
 //   (b) latency: one event per POST at a fixed rate; accepted (202 received) → first arrival of
 //       each delivery at the receiver, p50/p99;
 //   (c) raw: the same node client sends signed 1 KB POSTs (Standard Webhooks headers, HMAC-SHA256
@@ -14,24 +15,30 @@
 //       and at (b)'s request rate for a latency reference.
 //
 // The receiver is a second node process (this file with --receiver) so that it has an event
-// loop of its own. Every server runs on a fresh SQLite file in a temporary directory on
-// 127.0.0.1:0; nothing but 127.0.0.1 is contacted. Servers, the receiver and the directories are
-// removed on every exit path.
+// loop of its own. Every server runs on 127.0.0.1:0 on a fresh store: an SQLite file in a
+// temporary directory, or a PostgreSQL database created for the case (psql CREATE DATABASE) and
+// dropped after it. Nothing but 127.0.0.1 and the PostgreSQL server is contacted. Servers, the
+// receiver, the directories and the databases are removed on every exit path.
 //
-// Usage: node bench/delivery.mjs
+// Usage: node bench/delivery.mjs                       (SQLite only, the PostgreSQL cases skipped)
+//        scripts/with-postgres.sh node bench/delivery.mjs           (SQLite and a throwaway cluster)
 // Environment: WEBHOOK_SERVER (binary; default: `cargo build --release -p webhook-server`, then
 //              target/release/webhook-server), BENCH_EVENTS (5000), BENCH_CHUNK (100 events per
 //              POST), BENCH_WEBHOOKS (4), BENCH_CONCURRENCY (32: the worker's and the raw
 //              client's), BENCH_RATES (50,200 events/s, each
 //              measured), BENCH_SECONDS (10), BENCH_RAW_SECONDS (5),
-//              BENCH_MODES (full:1,full:256,normal:256 = synchronous:commit batch),
-//              BENCH_TIMEOUT (300 s, the longest wait for one phase), BENCH_RUST_LOG (warn),
-//              BENCH_SERVER_LOGS (a directory to keep each server's stderr in).
-// Node built-ins only.
+//              BENCH_MODES (SQLite cases, synchronous:commit batch; normal:256, the server's
+//              defaults; e.g. full:1,full:256,normal:256; empty for none),
+//              BENCH_POSTGRES (postgres://USER@HOST:PORT/DB to create the bench's databases on;
+//              default WEBHOOK_TEST_POSTGRES, which scripts/with-postgres.sh sets; neither: the
+//              PostgreSQL cases are skipped), BENCH_PG_INSTANCES (1,3: one case per count; empty
+//              for none), BENCH_TIMEOUT (300 s, the longest wait for one phase), BENCH_RUST_LOG
+//              (warn), BENCH_SERVER_LOGS (a directory to keep each server's stderr in).
+// Node built-ins only (and the psql client for CREATE / DROP DATABASE).
 
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -160,14 +167,29 @@ async function main() {
   const SECONDS = envInt('BENCH_SECONDS', 10, 1, 600);
   const RAW_SECONDS = envInt('BENCH_RAW_SECONDS', 5, 1, 600);
   const TIMEOUT = envInt('BENCH_TIMEOUT', 300, 10, 3600) * 1000;
-  const MODES = (process.env.BENCH_MODES ?? 'full:1,full:256,normal:256').split(',').map((m) => {
-    const [sync, batch] = m.trim().split(':');
+  const list = (name, dflt) => (process.env[name] ?? dflt).split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const MODES = list('BENCH_MODES', 'normal:256').map((m) => {
+    const [sync, batch] = m.split(':');
     if (!['full', 'normal'].includes(sync) || !/^[1-9][0-9]*$/.test(batch ?? '')) {
       console.error(`BENCH_MODES: '${m}' is not synchronous:commit-batch, e.g. full:1`);
       process.exit(2);
     }
-    return { sync, batch: Number(batch), label: `${sync.toUpperCase()}, ${batch === '1' ? 'commit per attempt' : `group commit ≤${batch}`}` };
+    return { store: 'sqlite', instances: 1, sync, batch: Number(batch), label: `SQLite ${sync.toUpperCase()}, ${batch === '1' ? 'commit per attempt' : `group commit ≤${batch}`}` };
   });
+  const PG_URL = process.env.BENCH_POSTGRES || process.env.WEBHOOK_TEST_POSTGRES || '';
+  const PG_BATCH = 256; // the server's default --delivery-commit-batch
+  const PG_CASES = list('BENCH_PG_INSTANCES', '1,3').map((n) => {
+    if (!/^[1-9][0-9]?$/.test(n)) {
+      console.error(`BENCH_PG_INSTANCES: '${n}' is not a number of instances in 1..99`);
+      process.exit(2);
+    }
+    return { store: 'postgres', instances: Number(n), batch: PG_BATCH, label: `PostgreSQL ×${n}, group commit ≤${PG_BATCH}` };
+  });
+  const CASES = [...MODES, ...(PG_URL ? PG_CASES : [])];
+  if (CASES.length === 0) {
+    console.error('delivery: nothing to measure (BENCH_MODES and BENCH_PG_INSTANCES empty, or no PostgreSQL)');
+    process.exit(2);
+  }
   // Pads the event so that a delivered body is about 1 KB, like the raw POSTs.
   const PAD = 'x'.repeat(613);
   const RAW_BYTES = 1024;
@@ -213,6 +235,7 @@ async function main() {
   if (!help.includes('--delivery-commit-batch') || !help.includes('--sqlite-synchronous')) {
     throw new Error(`${server} has no --sqlite-synchronous / --delivery-commit-batch: rebuild it`);
   }
+  if (PG_URL && !help.includes('postgres://')) throw new Error(`${server} does not take postgres:// URLs: rebuild it`);
 
   // --- HTTP ---
   /** One request; resolves to the status, the body text and the time it took in ms. */
@@ -277,38 +300,98 @@ async function main() {
     }
   };
 
-  let serverRuns = 0;
-  async function startServer(mode) {
-    const dir = mkdtempSync(join(os.tmpdir(), 'webhook-delivery-bench.'));
-    mkdirSync(join(dir, 'dist'));
-    const removeDir = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
-    const errFd = openSync(join(dir, 'server.err'), 'w');
-    const child = spawn(
-      server,
-      [
-        '--listen', '127.0.0.1:0',
-        '--database-url', `sqlite://${dir}/bench.db`,
-        '--dist', join(dir, 'dist'),
-        '--sqlite-synchronous', mode.sync,
-        '--delivery-commit-batch', String(mode.batch),
-        '--delivery-concurrency', String(CONCURRENCY),
-      ],
-      {
-        env: {
-          ...process.env,
-          WEBHOOK_ALLOW_TARGETS: '127.0.0.0/8',
-          WEBHOOK_ONLY_ALLOWED_TARGETS: 'true',
-          RUST_LOG: process.env.BENCH_RUST_LOG ?? 'warn',
-        },
-        stdio: ['ignore', 'pipe', errFd],
+  // --- PostgreSQL: a fresh database per case, through psql ---
+  /** Runs one SQL command with psql on `url`; returns its unaligned output. */
+  const psql = (url, sql) => {
+    const r = spawnSync('psql', [url, '-X', '-v', 'ON_ERROR_STOP=1', '-Atqc', sql], { encoding: 'utf8', timeout: 60_000 });
+    if (r.error) throw new Error(`psql: ${r.error.message}`);
+    if (r.status !== 0) throw new Error(`psql ${JSON.stringify(sql)}: ${(r.stderr || '').trim()}`);
+    return r.stdout.trim();
+  };
+  /** PG_URL with another database name. */
+  const pgUrlOf = (database) => {
+    const u = new URL(PG_URL);
+    u.pathname = `/${database}`;
+    return u.toString();
+  };
+  const redact = (url) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  let databases = 0;
+  function createDatabase() {
+    const name = `webhook_bench_${process.pid}_${++databases}`;
+    psql(PG_URL, `CREATE DATABASE ${name}`);
+    const drop = () => psql(PG_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    const unregister = onCleanup(drop);
+    return {
+      name,
+      url: pgUrlOf(name),
+      drop: () => {
+        drop();
+        unregister();
       },
-    );
+    };
+  }
+  /**
+   * CPU ms used so far by the whole PostgreSQL server when it runs on this machine (its postmaster
+   * and every child, exited children included through the postmaster's cutime/cstime), or NaN.
+   * The postmaster is found as the parent of the checkpointer in pg_stat_activity.
+   */
+  let postmaster;
+  const pgCpuMs = () => {
+    if (!PG_URL) return Number.NaN;
+    try {
+      if (postmaster === undefined) {
+        const host = new URL(PG_URL).hostname.replace(/^\[|\]$/g, '');
+        if (!['127.0.0.1', 'localhost', '::1', ''].includes(host)) throw new Error('not local');
+        const pid = psql(PG_URL, "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'");
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        postmaster = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+      }
+      const fields = (pid) => {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      };
+      const m = fields(postmaster);
+      let ticks = Number(m[11]) + Number(m[12]) + Number(m[13]) + Number(m[14]);
+      for (const e of readdirSync('/proc')) {
+        if (!/^\d+$/.test(e)) continue;
+        try {
+          const f = fields(e);
+          if (f[1] === postmaster) ticks += Number(f[11]) + Number(f[12]);
+        } catch {
+          // exited meanwhile: counted in the postmaster's cutime once reaped
+        }
+      }
+      return (ticks * 1000) / clkTck;
+    } catch {
+      postmaster = null;
+      return Number.NaN;
+    }
+  };
+
+  // --- the servers of one case ---
+  let serverRuns = 0;
+  /** One server process on `databaseUrl`; `dir` holds its stderr. */
+  async function startServer(c, dir, databaseUrl, instance) {
+    const errFile = join(dir, `server-${instance}.err`);
+    const errFd = openSync(errFile, 'w');
+    const args = ['--listen', '127.0.0.1:0', '--database-url', databaseUrl, '--dist', join(dir, 'dist')];
+    if (c.store === 'sqlite') args.push('--sqlite-synchronous', c.sync);
+    args.push('--delivery-commit-batch', String(c.batch), '--delivery-concurrency', String(CONCURRENCY));
+    const child = spawn(server, args, {
+      env: {
+        ...process.env,
+        WEBHOOK_ALLOW_TARGETS: '127.0.0.0/8',
+        WEBHOOK_ONLY_ALLOWED_TARGETS: 'true',
+        RUST_LOG: process.env.BENCH_RUST_LOG ?? 'warn',
+      },
+      stdio: ['ignore', 'pipe', errFd],
+    });
     closeSync(errFd);
     const kill9 = onCleanup(() => child.kill('SIGKILL'));
     const exited = new Promise((resolve) => child.once('exit', resolve));
     const errors = () => {
       try {
-        return readFileSync(join(dir, 'server.err'), 'utf8').slice(-2000);
+        return readFileSync(errFile, 'utf8').slice(-2000);
       } catch {
         return '';
       }
@@ -316,8 +399,8 @@ async function main() {
     const port = await new Promise((resolve, reject) => {
       let out = '';
       const t = setTimeout(() => reject(new Error(`the server did not report its address in 30 s\n${errors()}`)), 30_000);
-      child.stdout.on('data', (c) => {
-        out += c;
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
         const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
         if (m) {
           clearTimeout(t);
@@ -339,12 +422,50 @@ async function main() {
       kill9();
       if (process.env.BENCH_SERVER_LOGS) {
         mkdirSync(process.env.BENCH_SERVER_LOGS, { recursive: true });
-        copyFileSync(join(dir, 'server.err'), join(process.env.BENCH_SERVER_LOGS, `${mode.sync}-${mode.batch}-${++serverRuns}.err`));
+        const tag = c.store === 'sqlite' ? `sqlite-${c.sync}-${c.batch}` : `postgres-x${c.instances}`;
+        copyFileSync(errFile, join(process.env.BENCH_SERVER_LOGS, `${tag}-${++serverRuns}-${instance}.err`));
       }
+    };
+    return { port, pid: child.pid, stop, log: () => (existsSync(errFile) ? readFileSync(errFile, 'utf8') : '') };
+  }
+
+  /**
+   * Starts the case's servers on a fresh store: one on a new SQLite file, or `instances` on one new
+   * PostgreSQL database (started together: one migrates, the others wait for its lock).
+   */
+  async function startServers(c) {
+    const dir = mkdtempSync(join(os.tmpdir(), 'webhook-delivery-bench.'));
+    mkdirSync(join(dir, 'dist'));
+    const removeDir = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    const db = c.store === 'postgres' ? createDatabase() : null;
+    const started = await Promise.allSettled(
+      Array.from({ length: c.instances }, (_, i) => startServer(c, dir, db ? db.url : `sqlite://${dir}/bench.db`, i)),
+    );
+    const servers = started.filter((s) => s.status === 'fulfilled').map((s) => s.value);
+    const stop = async () => {
+      await Promise.all(servers.map((s) => s.stop()));
+      if (db) db.drop();
       rmSync(dir, { recursive: true, force: true });
       removeDir();
     };
-    return { port, pid: child.pid, dir, stop, errors };
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) {
+      await stop();
+      throw failed.reason;
+    }
+    return {
+      ports: servers.map((s) => s.port),
+      pids: servers.map((s) => s.pid),
+      /** The port for the k-th POST: round-robin over the instances. */
+      portFor: (k) => servers[k % servers.length].port,
+      database: db?.name,
+      /** ERROR lines in the servers' stderr so far, and how many of them are deadlocks. */
+      errorLines: () => {
+        const lines = servers.flatMap((s) => s.log().split('\n')).filter((l) => /\bERROR\b/.test(l));
+        return { errors: lines.length, deadlocks: lines.filter((l) => l.includes('deadlock detected')).length, first: lines[0] ?? null };
+      },
+      stop,
+    };
   }
 
   // --- the bench's webhooks and events ---
@@ -394,16 +515,35 @@ async function main() {
   };
 
   // --- (a) throughput ---
+  /** CPU ms so far of each server of a case, of the PostgreSQL server, and of this process. */
+  const cpuNow = (srv) => ({ servers: srv.pids.map(cpuMsOf), pg: srv.database ? pgCpuMs() : Number.NaN, driver: process.cpuUsage() });
+  const cpuSince = (srv, c0, receiverMs) => {
+    const u = process.cpuUsage(c0.driver);
+    const servers = srv.pids.map((pid, i) => cpuMsOf(pid) - c0.servers[i]);
+    return {
+      server: servers.reduce((a, b) => a + b, 0),
+      servers,
+      pg: srv.database ? pgCpuMs() - c0.pg : Number.NaN,
+      receiver: receiverMs,
+      driver: (u.user + u.system) / 1000,
+    };
+  };
+  /** Connections the case's servers hold to their PostgreSQL database (pools and listeners). */
+  const pgConnections = (srv) =>
+    srv.database ? Number(psql(PG_URL, `SELECT count(*) FROM pg_stat_activity WHERE datname = '${srv.database}'`)) : null;
+
+  // --- (a) throughput ---
   async function throughput(mode) {
-    const srv = await startServer(mode);
+    const srv = await startServers(mode);
     const api = new http.Agent({ keepAlive: true, maxSockets: POSTERS + 1 });
     try {
-      const ids = await createWebhooks(api, srv.port); // each sends its VALIDATE call now
+      const ids = await createWebhooks(api, srv.ports[0]); // each sends its VALIDATE call now
       await rreset();
       const expected = EVENTS * WEBHOOKS;
-      const cpu0 = { server: cpuMsOf(srv.pid), driver: process.cpuUsage() };
+      const cpu0 = cpuNow(srv);
       const t0 = now();
       let next = 0;
+      let posts = 0;
       let queued = 0;
       const poster = async () => {
         while (next < EVENTS) {
@@ -411,7 +551,7 @@ async function main() {
           next = Math.min(EVENTS, next + CHUNK);
           const events = [];
           for (let seq = from; seq < next; seq++) events.push(event(seq));
-          const r = await request(api, srv.port, 'POST', '/api/v1/events', { events });
+          const r = await request(api, srv.portFor(posts++), 'POST', '/api/v1/events', { events });
           if (r.status !== 202) throw new Error(`POST /api/v1/events: HTTP ${r.status} ${r.text.slice(0, 300)}`);
           queued += JSON.parse(r.text).deliveries;
         }
@@ -430,18 +570,13 @@ async function main() {
         }
         await sleep(250);
         st = await rstats();
-        recorded = await recordedCount(api, srv.port, ids);
+        recorded = await recordedCount(api, srv.ports[0], ids);
         if (recorded >= expected) tRecorded = now();
       }
       const tEnd = now();
-      const cpu = {
-        server: cpuMsOf(srv.pid) - cpu0.server,
-        receiver: st.cpu_ms,
-        driver: (() => {
-          const u = process.cpuUsage(cpu0.driver);
-          return (u.user + u.system) / 1000;
-        })(),
-      };
+      const cpu = cpuSince(srv, cpu0, st.cpu_ms);
+      const connections = pgConnections(srv);
+      const log = srv.errorLines();
       const sample = await getJson(control, rport, '/sample');
       verifySample(sample);
       return {
@@ -459,6 +594,8 @@ async function main() {
         recordedRate: tRecorded === null ? null : expected / ((tRecorded - t0) / 1000),
         bodyBytes: st.bytes / Math.max(1, st.requests),
         cpu,
+        connections,
+        log,
         wall: tEnd - t0,
       };
     } finally {
@@ -498,21 +635,26 @@ async function main() {
   }
 
   async function latency(mode, rate) {
-    const srv = await startServer(mode);
+    const srv = await startServers(mode);
     const api = new http.Agent({ keepAlive: true, maxSockets: 64 });
     try {
-      await createWebhooks(api, srv.port);
+      await createWebhooks(api, srv.ports[0]);
       await rreset();
       const total = rate * SECONDS;
       const sent = new Float64Array(total);
       const accepted = new Float64Array(total);
+      const cpu0 = cpuNow(srv);
+      const t0 = now();
       const { seconds } = await paced(total, rate, async (seq) => {
         sent[seq] = now();
-        const r = await request(api, srv.port, 'POST', '/api/v1/events', event(seq));
+        const r = await request(api, srv.portFor(seq), 'POST', '/api/v1/events', event(seq));
         if (r.status !== 202) throw new Error(`POST /api/v1/events: HTTP ${r.status} ${r.text.slice(0, 300)}`);
         accepted[seq] = r.end;
       });
       const st = await waitArrivals(total * WEBHOOKS, 60_000);
+      const wall = now() - t0;
+      const cpu = cpuSince(srv, cpu0, st.cpu_ms);
+      const log = srv.errorLines();
       const arrivals = await getJson(control, rport, '/arrivals');
       const fromAccepted = [];
       const fromSent = [];
@@ -542,6 +684,9 @@ async function main() {
         fromSent: quantiles(fromSent),
         firstOfEvent: quantiles(firstOfEvent),
         early,
+        cpu,
+        log,
+        wall,
       };
     } finally {
       api.destroy();
@@ -661,7 +806,10 @@ async function main() {
     console.log(widths.map((w) => '-'.repeat(w)).join('  '));
     for (const r of rows) console.log(line(r));
   };
-  const cores = (cpuMs, wallMs) => (cpuMs / wallMs).toFixed(2);
+  const cores = (cpuMs, wallMs) => (Number.isFinite(cpuMs) ? (cpuMs / wallMs).toFixed(2) : '–');
+  const logCell = (l) => `${fmt(l.errors)} (${fmt(l.deadlocks)})`;
+  const cpuServers = (r) =>
+    cores(r.cpu.server, r.wall) + (r.cpu.servers.length > 1 ? ` (${r.cpu.servers.map((ms) => cores(ms, r.wall)).join('+')})` : '');
 
   try {
     const git = spawnSync('git', ['-C', root, 'describe', '--always', '--dirty'], { encoding: 'utf8' }).stdout?.trim();
@@ -674,6 +822,16 @@ async function main() {
       `setup: ${WEBHOOKS} webhooks (signature auth, batch_size 1) at a node receiver on 127.0.0.1 answering 200; ` +
         `worker concurrency ${CONCURRENCY}; RUST_LOG=${process.env.BENCH_RUST_LOG ?? 'warn'}`,
     );
+    if (PG_URL) {
+      const show = (name) => psql(PG_URL, `SHOW ${name}`);
+      console.log(
+        `postgres: ${redact(PG_URL)}, ${psql(PG_URL, 'SHOW server_version')}; fsync=${show('fsync')}, ` +
+          `synchronous_commit=${show('synchronous_commit')}, max_connections=${show('max_connections')}; ` +
+          `cases ${PG_CASES.map((c) => `×${c.instances}`).join(', ') || 'none'}, each on a new database`,
+      );
+    } else {
+      console.log('postgres: SKIPPED (neither BENCH_POSTGRES nor WEBHOOK_TEST_POSTGRES is set; scripts/with-postgres.sh sets the latter)');
+    }
 
     // The raw rate is measured right before and right after each throughput run and each run is
     // compared with the mean of its two: other load on the machine drifts over minutes.
@@ -682,7 +840,7 @@ async function main() {
     const raws = [];
     const tp = [];
     const lat = [];
-    for (const mode of MODES) {
+    for (const mode of CASES) {
       const before = await rawRate();
       const r = await throughput(mode);
       const after = await rawRate();
@@ -705,7 +863,7 @@ async function main() {
         `${fmt(tp[0]?.bodyBytes)} bytes; rates from the first POST`,
     );
     table(
-      ['server mode', 'posted in s', 'all arrived s', 'arrived/s', '10–90 % /s', 'all recorded s', 'recorded/s', 'dups', 'raw req/s', 'arrived ÷ raw', 'recorded ÷ raw', 'CPU server', 'CPU receiver'],
+      ['case', 'posted in s', 'all arrived s', 'arrived/s', '10–90 % /s', 'all recorded s', 'recorded/s', 'dups', 'raw req/s', 'arrived ÷ raw', 'recorded ÷ raw', 'CPU server', 'CPU PG', 'CPU receiver', 'CPU client', 'PG conns', 'errors (deadlocks)'],
       tp.map((r) => [
         r.mode.label + (r.timedOut ? ' (TIMED OUT)' : ''),
         fmt(r.postSeconds, 2),
@@ -718,15 +876,24 @@ async function main() {
         fmt(r.raw),
         (r.arrivedRate / r.raw).toFixed(2),
         r.recordedRate === null ? '–' : (r.recordedRate / r.raw).toFixed(2),
-        cores(r.cpu.server, r.wall),
+        cpuServers(r),
+        cores(r.cpu.pg, r.wall),
         cores(r.cpu.receiver, r.wall),
+        cores(r.cpu.driver, r.wall),
+        fmt(r.connections),
+        logCell(r.log),
       ]),
     );
     console.log(
       '  arrived: unique webhook-ids at the receiver; recorded: deliveries the API lists as succeeded (polled every 250 ms);\n' +
         '  10–90 %: the rate between the 10th and 90th percentile arrival; dups: repeated webhook-ids; raw req/s: the mean\n' +
-        '  of (c) right before and right after the run, which the ratios divide by.',
+        '  of (c) right before and right after the run, which the ratios divide by; CPU: CPU seconds per wall second, first\n' +
+        '  POST to all recorded (server: all instances, each in brackets; PG: the whole PostgreSQL server; client: this\n' +
+        '  process, posting and polling); PG conns: connections to the case\'s database at the end (pools and listeners);\n' +
+        '  errors: ERROR lines in the servers\' stderr, of which "deadlock detected".',
     );
+    const firstError = [...tp, ...lat].find((r) => r.log.first)?.log.first;
+    if (firstError) console.log(`  first server ERROR: ${firstError.slice(0, 400)}`);
 
     console.log();
     console.log(
@@ -751,6 +918,9 @@ async function main() {
           fmt(r.firstOfEvent.p50, 2),
           (r.fromAccepted.p50 / raw.oneWay.p50).toFixed(0),
           (r.fromAccepted.p99 / raw.oneWay.p99).toFixed(0),
+          cpuServers(r),
+          cores(r.cpu.pg, r.wall),
+          logCell(r.log),
         ]);
       }
       rows.push([
@@ -766,10 +936,13 @@ async function main() {
         '',
         '1',
         '1',
+        '',
+        '',
+        '',
       ]);
     }
     table(
-      ['events/s, server mode', 'sent/s', 'arrived', 'POST→202 p50', 'p99', '202→arrival p50', 'p99', 'max', 'POST→arrival p50', 'p99', 'before 202', 'first of event p50', 'p50 ÷ raw', 'p99 ÷ raw'],
+      ['events/s, case', 'sent/s', 'arrived', 'POST→202 p50', 'p99', '202→arrival p50', 'p99', 'max', 'POST→arrival p50', 'p99', 'before 202', 'first of event p50', 'p50 ÷ raw', 'p99 ÷ raw', 'CPU server', 'CPU PG', 'errors (deadlocks)'],
       rows,
     );
     console.log(
@@ -778,6 +951,28 @@ async function main() {
         `  event's ${WEBHOOKS} deliveries, from its 202; ÷ raw: 202→arrival over the raw POSTs' sent→arrival at the same request rate.`,
     );
     console.log(`  raw round trips (client): ${rawLat.map((r) => `${r.rate * WEBHOOKS}/s p50 ${fmt(r.roundTrip.p50, 2)}, p99 ${fmt(r.roundTrip.p99, 2)}`).join('; ')}`);
+
+    console.log();
+    console.log(
+      `summary: deliveries/s in (a) (${fmt(EVENTS * WEBHOOKS)} deliveries) and accepted (202) → first attempt in (b), ms, per delivery` +
+        (PG_URL ? '' : '; PostgreSQL SKIPPED'),
+    );
+    const SLO = { rate: 200, p99: 50 }; // PostgreSQL's acceptance: p99 within 50 ms at 200 events/s
+    table(
+      ['case', 'arrived/s', 'recorded/s', 'dups', ...RATES.flatMap((rate) => [`${rate} ev/s p50`, 'p99', 'POST→202 p99']), ...(RATES.includes(SLO.rate) ? [`p99 ≤ ${SLO.p99} ms at ${SLO.rate}/s`] : [])],
+      tp.map((t) => {
+        const ls = RATES.map((rate) => lat.find((l) => l.mode === t.mode && l.rate === rate));
+        const slo = lat.find((l) => l.mode === t.mode && l.rate === SLO.rate);
+        return [
+          t.mode.label,
+          fmt(t.arrivedRate),
+          fmt(t.recordedRate) + (t.timedOut ? ' (timed out)' : ''),
+          fmt(t.duplicates),
+          ...ls.flatMap((l) => [fmt(l.fromAccepted.p50, 1), fmt(l.fromAccepted.p99, 1), fmt(l.accepted.p99, 1)]),
+          ...(slo ? [slo.arrived < slo.total * WEBHOOKS ? 'no (lost)' : slo.fromAccepted.p99 <= SLO.p99 ? 'yes' : 'no'] : []),
+        ];
+      }),
+    );
   } finally {
     control.destroy();
     cleanupNow();

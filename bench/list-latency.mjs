@@ -4,18 +4,31 @@
 // run that, not this.
 //
 // Usage: node bench/list-latency.mjs BASE_URL [DB_FILE]
+//        node bench/list-latency.mjs --compare LABEL=RESULT.json...   (side-by-side summary)
+// DB_FILE (SQLite only) adds the database file's size to the fill line; without it (PostgreSQL)
+// no size is read.
 // Environment: BENCH_WEBHOOKS (default 10000), BENCH_REQUESTS (default 500),
-//              BENCH_WARMUP (default 50), BENCH_CONCURRENCY (fill, default 16).
+//              BENCH_WARMUP (default 50), BENCH_CONCURRENCY (fill, default 16),
+//              BENCH_RESULT_JSON (file to write the figures to, for --compare),
+//              BENCH_AFTER_FILL (a shell command run between the fill and the measurement, e.g.
+//                list-latency.sh's VACUUM ANALYZE on PostgreSQL; BENCH_AFTER_FILL_LABEL names it).
 // Node built-ins only.
 
-import { existsSync, statSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+
+if (process.argv[2] === '--compare') {
+  compare(process.argv.slice(3));
+  process.exit(0);
+}
 
 const base = process.argv[2];
 const dbFile = process.argv[3];
 if (!base || !/^http:\/\//.test(base)) {
   console.error('usage: node bench/list-latency.mjs http://127.0.0.1:PORT [DB_FILE]');
+  console.error('       node bench/list-latency.mjs --compare LABEL=RESULT.json...');
   process.exit(2);
 }
 const envInt = (name, dflt, min, max) => {
@@ -223,6 +236,14 @@ console.log(
     dbSize,
 );
 
+let afterFill = null;
+if (process.env.BENCH_AFTER_FILL) {
+  const start = performance.now();
+  execSync(process.env.BENCH_AFTER_FILL, { stdio: ['ignore', 'inherit', 'inherit'] });
+  afterFill = { label: process.env.BENCH_AFTER_FILL_LABEL || process.env.BENCH_AFTER_FILL, seconds: (performance.now() - start) / 1000 };
+  console.log(`after the fill: ${afterFill.label}: ${afterFill.seconds.toFixed(1)} s`);
+}
+
 const { samples, info } = await measure();
 const st = Object.fromEntries(SCENARIOS.map((s) => [s.key, stats(samples[s.key])]));
 const b = st.baseline;
@@ -245,8 +266,83 @@ const rows = SCENARIOS.map((s) => {
     (x.mean / b.mean).toFixed(1),
   ];
 });
-const widths = cols.map((c, k) => Math.max(c.length, ...rows.map((r) => r[k].length)));
-const fmt = (r) => r.map((v, k) => (k === 0 ? v.padEnd(widths[k]) : v.padStart(widths[k]))).join('  ');
-console.log(fmt(cols));
-console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-for (const r of rows) console.log(fmt(r));
+printTable(cols, rows);
+
+if (process.env.BENCH_RESULT_JSON) {
+  const result = {
+    webhooks: WEBHOOKS,
+    requests: REQUESTS,
+    warmup: WARMUP,
+    concurrency: CONCURRENCY,
+    fill_seconds: fillSeconds,
+    after_fill: afterFill,
+    scenarios: SCENARIOS.map((s) => ({ key: s.key, label: s.label, ...info[s.key], ...st[s.key] })),
+  };
+  writeFileSync(process.env.BENCH_RESULT_JSON, `${JSON.stringify(result, null, 2)}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function printTable(cols, rows) {
+  const widths = cols.map((c, k) => Math.max(c.length, ...rows.map((r) => r[k].length)));
+  const fmt = (r) => r.map((v, k) => (k === 0 ? v.padEnd(widths[k]) : v.padStart(widths[k]))).join('  ');
+  console.log(fmt(cols));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(fmt(r));
+}
+
+/** The runs of `args` (LABEL=RESULT.json, as BENCH_RESULT_JSON wrote them) side by side. */
+function compare(args) {
+  const runs = args.map((arg) => {
+    const eq = arg.indexOf('=');
+    if (eq < 1) {
+      console.error(`--compare takes LABEL=RESULT.json, not ${arg}`);
+      process.exit(2);
+    }
+    return { label: arg.slice(0, eq), ...JSON.parse(readFileSync(arg.slice(eq + 1), 'utf8')) };
+  });
+  if (runs.length === 0) return;
+  const first = runs[0];
+  console.log(
+    `summary: ${first.webhooks.toLocaleString('en-US')} webhooks, ${first.requests} requests per query; ` +
+      `p50 / p99 in ms, ×base = ratio to the same backend's baseline` +
+      (runs.length > 1 ? `, ×${runs[0].label} = p50 ratio to ${runs[0].label}` : ''),
+  );
+  const cols = ['query'];
+  for (const [k, r] of runs.entries()) {
+    cols.push(`${r.label} total`, `${r.label} p50`, `${r.label} p99`, 'p50 ×base', 'p99 ×base');
+    if (k > 0) cols.push(`p50 ×${runs[0].label}`);
+  }
+  const rows = first.scenarios.map((s0) => {
+    const row = [s0.label.split(':')[0].split(',')[0]];
+    const baselineOf = (r) => r.scenarios.find((x) => x.key === 'baseline');
+    for (const [k, r] of runs.entries()) {
+      const s = r.scenarios.find((x) => x.key === s0.key);
+      const b = baselineOf(r);
+      if (!s) {
+        row.push('-', '-', '-', '-', '-');
+        if (k > 0) row.push('-');
+        continue;
+      }
+      row.push(
+        s.total === null ? `${s.rows}` : `${s.total}`,
+        s.p50.toFixed(3),
+        s.p99.toFixed(3),
+        (s.p50 / b.p50).toFixed(1),
+        (s.p99 / b.p99).toFixed(1),
+      );
+      if (k > 0) {
+        const s1 = first.scenarios.find((x) => x.key === s0.key);
+        row.push((s.p50 / s1.p50).toFixed(1));
+      }
+    }
+    return row;
+  });
+  printTable(cols, rows);
+  for (const r of runs) {
+    console.log(
+      `fill ${r.label}: ${r.fill_seconds.toFixed(1)} s (${Math.round(r.webhooks / r.fill_seconds).toLocaleString('en-US')} webhooks/s, ${r.concurrency} in flight)` +
+        (r.after_fill ? `, then ${r.after_fill.label} (${r.after_fill.seconds.toFixed(1)} s)` : ''),
+    );
+  }
+}

@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Every benchmark, in order: the console's first-load weight, the list endpoint's latency, then
-# delivery throughput and latency against the raw signed-POST rate.
+# delivery throughput and latency (SQLite, PostgreSQL with one and three instances) against the raw
+# signed-POST rate.
 # `make bench` runs this after building the console (dist/) in release mode.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 echo "== first load (dist/) =="
 node bench/first-load.mjs
 echo
-echo "== list latency (release webhook-server, SQLite) =="
-bench/list-latency.sh
+echo "== list latency (release webhook-server, SQLite and PostgreSQL) =="
+scripts/with-postgres.sh bench/list-latency.sh
 echo
-echo "== delivery (release webhook-server, SQLite synchronous=FULL, local receiver) =="
-node bench/delivery.mjs
+echo "== delivery (release webhook-server on SQLite and on PostgreSQL ×1 / ×3, local receiver) =="
+# The PostgreSQL cases need a server: BENCH_POSTGRES when set, else a throwaway cluster that
+# scripts/with-postgres.sh starts (and removes) around the bench.
+if [ -n "${BENCH_POSTGRES:-}" ]; then
+  node bench/delivery.mjs
+else
+  scripts/with-postgres.sh node bench/delivery.mjs
+fi
