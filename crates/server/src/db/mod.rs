@@ -28,6 +28,7 @@
 //! Adding a column: one `ALTER TABLE` migration per backend, then the column in the shared
 //! statements and in the row decoder.
 
+pub mod claims;
 pub mod deliveries;
 pub mod delivery_log;
 pub mod event_log;

@@ -4,7 +4,7 @@
 use super::format::Message;
 use super::{Deliverer, retry};
 use crate::clock;
-use crate::db::{self, Db, deliveries::Claimed, deliveries::Outcome, deliveries::Recorded};
+use crate::db::{self, Db, claims::Claimed, claims::Outcome, claims::Recorded};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,7 +31,7 @@ async fn run(db: Db, deliverer: Deliverer) {
         ))),
         Db::Sqlite(_) => None,
     };
-    match db::deliveries::release_claims(&db, &clock::now()).await {
+    match db::claims::release_claims(&db, &clock::now()).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(deliveries = n, "resuming deliveries cut off by a stop"),
         Err(e) => tracing::error!(error = %e, "cannot release stale claims"),
@@ -49,15 +49,14 @@ async fn run(db: Db, deliverer: Deliverer) {
         let now = OffsetDateTime::now_utc();
         let limit = u32::try_from(free).unwrap_or(u32::MAX);
         let lease_until = clock::format(now + deliverer.settings.lease);
-        let claimed =
-            match db::deliveries::claim(&db, &clock::format(now), &lease_until, limit).await {
-                Ok(c) => c,
-                Err(e) => {
-                    tracing::error!(error = %e, "cannot claim deliveries");
-                    tokio::time::sleep(IDLE).await;
-                    continue;
-                }
-            };
+        let claimed = match db::claims::claim(&db, &clock::format(now), &lease_until, limit).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot claim deliveries");
+                tokio::time::sleep(IDLE).await;
+                continue;
+            }
+        };
         let full = claimed.len() == free;
         let targets = match targets(&db, &claimed).await {
             Ok(t) => Arc::new(t),
@@ -87,7 +86,7 @@ async fn run(db: Db, deliverer: Deliverer) {
             });
         }
         if !full {
-            let nap = match db::deliveries::next_due(&db).await {
+            let nap = match db::claims::next_due(&db).await {
                 Ok(Some(at)) => until(&at).min(IDLE),
                 _ => IDLE,
             };
@@ -115,7 +114,7 @@ async fn targets(db: &Db, claimed: &[Claimed]) -> Result<Targets, sqlx::Error> {
         .collect();
     let mut targets = Targets {
         webhooks: HashMap::new(),
-        events: db::deliveries::events(db, &ids).await?,
+        events: db::claims::events(db, &ids).await?,
     };
     for d in claimed {
         if targets.webhooks.contains_key(&d.webhook_id) {
@@ -145,7 +144,7 @@ async fn record(
     let mut incoming = Vec::with_capacity(max_batch);
     while records.recv_many(&mut incoming, max_batch).await > 0 {
         let (batch, slots): (Vec<Recorded>, Vec<_>) = incoming.drain(..).unzip();
-        if let Err(e) = db::deliveries::record_attempts(&db, &batch).await.map(drop) {
+        if let Err(e) = db::claims::record_attempts(&db, &batch).await.map(drop) {
             tracing::error!(error = %e, attempts = batch.len(), "cannot record attempts; they will be sent again");
         }
         for r in &batch {
@@ -191,7 +190,7 @@ async fn attempt(
         .filter(|(w, _)| w.enabled)
     else {
         // Deleted or disabled since: nothing is sent. Recover or Redeliver can send it later.
-        db::deliveries::abandon(db, &d, &started_at).await?;
+        db::claims::abandon(db, &d, &started_at).await?;
         return Ok(None);
     };
     // Events are never deleted, so each id is found.

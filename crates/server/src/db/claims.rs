@@ -1,0 +1,243 @@
+//! SQL the delivery worker runs on the outbox: claiming due deliveries (with a lease; on
+//! PostgreSQL `FOR UPDATE SKIP LOCKED`, so each goes to one instance), reading their events,
+//! recording attempts and releasing the claims, giving a delivery up. Writing the outbox is in
+//! `deliveries`.
+
+use super::deliveries::{NewAttempt, ROWS_PER_INSERT, insert_attempts, notify};
+use super::{Cols, Db, Tx, json, on_db, on_tx};
+use sqlx::QueryBuilder;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use webhook_api::{
+    DeliveryKind, DeliveryStatus, EventIn, FailureDetails, SendReport, WebhookStatus,
+};
+
+/// A delivery the worker has claimed.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: String,
+    pub webhook_id: String,
+    pub kind: DeliveryKind,
+    pub event_ids: Vec<String>,
+    pub message_id: String,
+    pub attempt_count: u32,
+    pub cycle_attempts: u32,
+    /// When this claim was taken: it identifies the claim, so a worker whose lease lapsed (and
+    /// whose delivery another instance took over) cannot record over the new claim.
+    pub claimed_at: String,
+}
+
+/// Where a delivery stands after an attempt.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub status: DeliveryStatus,
+    pub next_attempt_at: Option<String>,
+}
+
+/// When the next pending or retrying delivery is due.
+pub async fn next_due(db: &Db) -> Result<Option<String>, sqlx::Error> {
+    on_db!(db, |pool, pg| sqlx::query_scalar(
+        "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'retrying')",
+    )
+    .fetch_one(pool)
+    .await)
+}
+
+/// At start on SQLite, where one server owns the file: deliveries claimed by a process that
+/// stopped or died are due again at once. On PostgreSQL other instances may be sending what
+/// they claimed, so nothing is released; a dead instance's claims lapse with their lease.
+pub async fn release_claims(db: &Db, now: &str) -> Result<u64, sqlx::Error> {
+    let Db::Sqlite(store) = db else {
+        return Ok(0);
+    };
+    let _turn = db.write_turn().await;
+    let pool = &store.pool;
+    let done = sqlx::query(
+        "UPDATE deliveries SET claimed_at = NULL, next_attempt_at = $1 \
+         WHERE claimed_at IS NOT NULL AND status IN ('pending', 'retrying')",
+    )
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Claims up to `limit` due deliveries in one statement. A claimed row is not due again until
+/// `lease_until`, so a worker that dies mid-send leaves it to be retried, never lost. On
+/// PostgreSQL, instances claiming at the same moment skip each other's rows (`SKIP LOCKED`):
+/// each due delivery goes to exactly one of them.
+pub async fn claim(
+    db: &Db,
+    now: &str,
+    lease_until: &str,
+    limit: u32,
+) -> Result<Vec<Claimed>, sqlx::Error> {
+    let _turn = db.write_turn().await;
+    on_db!(db, |pool, pg| sqlx::query(if pg {
+        "UPDATE deliveries SET claimed_at = $1, next_attempt_at = $2 WHERE id IN (SELECT id \
+         FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= $1 \
+         ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) \
+         RETURNING id, webhook_id, kind, event_ids, message_id, attempt_count, cycle_attempts, \
+         claimed_at"
+    } else {
+        "UPDATE deliveries SET claimed_at = $1, next_attempt_at = $2 WHERE id IN (SELECT id \
+         FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= $1 \
+         ORDER BY next_attempt_at LIMIT $3) \
+         RETURNING id, webhook_id, kind, event_ids, message_id, attempt_count, cycle_attempts, \
+         claimed_at"
+    })
+    .bind(now)
+    .bind(lease_until)
+    .bind(i64::from(limit))
+    .try_map(|row| claimed_from(&row))
+    .fetch_all(pool)
+    .await)
+}
+
+fn claimed_from(row: &impl Cols) -> Result<Claimed, sqlx::Error> {
+    Ok(Claimed {
+        id: row.text("id")?,
+        webhook_id: row.text("webhook_id")?,
+        kind: row.wire("kind")?,
+        event_ids: row.json("event_ids")?,
+        message_id: row.text("message_id")?,
+        attempt_count: row.number("attempt_count")?,
+        cycle_attempts: row.number("cycle_attempts")?,
+        claimed_at: row.text("claimed_at")?,
+    })
+}
+
+/// Events by id, as producers posted them (with `occurred_at`): one read for a whole batch of
+/// claimed deliveries.
+pub async fn events(db: &Db, ids: &[&str]) -> Result<HashMap<String, EventIn>, sqlx::Error> {
+    on_db!(db, |pool, pg| sqlx::query(if pg {
+        "SELECT id, type, action, resource_type, resource_id, resource_details, result, severity, \
+         occurred_at, source FROM events \
+         WHERE id IN (SELECT value FROM json_array_elements_text($1::json))"
+    } else {
+        "SELECT id, type, action, resource_type, resource_id, resource_details, result, severity, \
+         occurred_at, source FROM events WHERE id IN (SELECT value FROM json_each($1))"
+    })
+    .bind(json(ids))
+    .try_map(|row| event_from(&row))
+    .fetch_all(pool)
+    .await)
+    .map(HashMap::from_iter)
+}
+
+fn event_from(row: &impl Cols) -> Result<(String, EventIn), sqlx::Error> {
+    let event = EventIn {
+        event_type: row.text("type")?,
+        action: row.text("action")?,
+        resource_type: row.text("resource_type")?,
+        resource_id: row.text("resource_id")?,
+        resource_details: row.json("resource_details")?,
+        result: row.wire("result")?,
+        severity: row.wire("severity")?,
+        occurred_at: Some(row.text("occurred_at")?),
+        source: row.opt_text("source")?,
+    };
+    Ok((row.text("id")?, event))
+}
+
+/// One finished attempt, waiting to be written.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub delivery: Claimed,
+    pub started_at: String,
+    pub report: SendReport,
+    pub outcome: Outcome,
+    /// The webhook's new status and failure details (event deliveries only).
+    pub health: Option<(WebhookStatus, FailureDetails)>,
+}
+
+/// Records attempts, their deliveries' new states (releasing the claims) and their webhooks'
+/// health, all in one transaction: one commit for many sends. Returns how many were recorded:
+/// an attempt whose claim was taken over meanwhile (its lease lapsed; another instance owns
+/// the delivery now) is left out, as the new owner records its own.
+pub async fn record_attempts(db: &Db, batch: &[Recorded]) -> Result<usize, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let mut released = HashSet::new();
+    for chunk in batch.chunks(ROWS_PER_INSERT) {
+        released.extend(release(&mut tx, chunk).await?);
+    }
+    let mut attempts = Vec::with_capacity(batch.len());
+    let mut health = BTreeMap::new();
+    let mut due = false;
+    for r in batch {
+        let d = &r.delivery;
+        if !released.contains(d.id.as_str()) {
+            tracing::warn!(delivery = %d.id, "the claim lapsed before its attempt was recorded");
+            continue;
+        }
+        due |= r.outcome.next_attempt_at.is_some();
+        attempts.push(NewAttempt {
+            delivery_id: &d.id,
+            number: d.attempt_count + 1,
+            webhook_id: &d.webhook_id,
+            started_at: &r.started_at,
+            report: &r.report,
+        });
+        if let Some(h) = &r.health {
+            health.insert(d.webhook_id.as_str(), h);
+        }
+    }
+    insert_attempts(&mut tx, &attempts).await?;
+    // Each webhook's health once, as its last attempt left it, at the end and in id order: the
+    // webhook's row is the one row the record transactions of all instances share, so its lock
+    // is held briefly and always taken in the same order (no deadlock between instances).
+    for (webhook_id, (status, details)) in health {
+        super::webhook_state::set_health(&mut tx, webhook_id, *status, details).await?;
+    }
+    if due {
+        // A retry may be due before another instance planned to look.
+        notify(&mut tx).await?;
+    }
+    tx.commit().await?;
+    Ok(attempts.len())
+}
+
+/// Sets the deliveries' states after their attempts and releases their claims, in one
+/// statement; returns the ids whose claim was still theirs.
+async fn release(tx: &mut Tx, batch: &[Recorded]) -> Result<Vec<String>, sqlx::Error> {
+    on_tx!(tx, |conn, pg| {
+        let mut q = QueryBuilder::new(
+            "WITH done (delivery_id, status, attempt_count, cycle_attempts, next_attempt_at, \
+             updated_at, claimed_at) AS (",
+        );
+        q.push_values(batch, |mut row, r| {
+            let d = &r.delivery;
+            row.push_bind(&d.id)
+                .push_bind(r.outcome.status.as_str())
+                .push_bind(i64::from(d.attempt_count + 1))
+                .push_bind(i64::from(d.cycle_attempts + 1))
+                .push_bind(&r.outcome.next_attempt_at)
+                .push_bind(&r.started_at)
+                .push_bind(&d.claimed_at);
+        });
+        q.push(
+            ") UPDATE deliveries SET status = done.status, attempt_count = done.attempt_count, \
+             cycle_attempts = done.cycle_attempts, next_attempt_at = done.next_attempt_at, \
+             claimed_at = NULL, updated_at = done.updated_at FROM done \
+             WHERE deliveries.id = done.delivery_id AND deliveries.claimed_at = done.claimed_at \
+             RETURNING id",
+        );
+        q.build_query_scalar().fetch_all(&mut *conn).await
+    })
+}
+
+/// Gives a claimed delivery up without an attempt (its webhook was deleted or disabled
+/// meanwhile).
+pub async fn abandon(db: &Db, d: &Claimed, now: &str) -> Result<(), sqlx::Error> {
+    let _turn = db.write_turn().await;
+    on_db!(db, |pool, pg| sqlx::query(
+        "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, claimed_at = NULL, \
+         updated_at = $1 WHERE id = $2 AND claimed_at = $3",
+    )
+    .bind(now)
+    .bind(&d.id)
+    .bind(&d.claimed_at)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
