@@ -59,6 +59,7 @@ pub async fn app(config: &Config) -> Result<Router, StartError> {
 pub fn router(state: AppState, dist: &Path) -> Router {
     Router::new()
         .nest("/api/v1", routes::router())
+        .merge(routes::health::router())
         .route("/api", any(routes::api_not_found))
         .route("/api/{*rest}", any(routes::api_not_found))
         .with_state(state)

@@ -185,6 +185,27 @@ impl Db {
         }
     }
 
+    /// Whether the database answers and holds every migration this binary knows, applied
+    /// successfully (another instance, newer or older, may share it): for `/readyz`.
+    pub async fn check(&self) -> Result<(), String> {
+        let expected = match self {
+            Db::Sqlite(_) => sqlite::MIGRATOR.iter().count(),
+            Db::Postgres(_) => postgres::MIGRATOR.iter().count(),
+        };
+        let applied: i64 = on_db!(self, |pool, pg| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM _sqlx_migrations WHERE success"
+        )
+        .fetch_one(pool)
+        .await)
+        .map_err(|e| format!("the database does not answer: {e}"))?;
+        if usize::try_from(applied).unwrap_or(0) < expected {
+            return Err(format!(
+                "{applied} of this server's {expected} migrations are applied"
+            ));
+        }
+        Ok(())
+    }
+
     /// Closes every connection (on SQLite, checkpointing the WAL).
     pub async fn close(&self) {
         on_db!(self, |pool, pg| pool.close().await)

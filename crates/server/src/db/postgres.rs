@@ -10,6 +10,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 
+/// PostgreSQL's migrations, embedded.
+pub(super) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
 /// The channel on which new or newly due deliveries are announced.
 pub const CHANNEL: &str = "webhook_deliveries";
 
@@ -39,7 +42,7 @@ pub async fn open(url: &str) -> Result<PgPool, OpenError> {
         .connect_with(options)
         .await
         .map_err(failed)?;
-    sqlx::migrate!("migrations/postgres").run(&pool).await?;
+    MIGRATOR.run(&pool).await?;
     Ok(pool)
 }
 

@@ -10,6 +10,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+/// SQLite's migrations, embedded.
+pub(super) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+
 /// The SQLite database: its pool, and the turn every write transaction of this process waits
 /// for first.
 ///
@@ -91,7 +94,7 @@ pub async fn open(url: &str, synchronous: Synchronous) -> Result<SqlitePool, Ope
             url: url.to_string(),
             source,
         })?;
-    sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+    MIGRATOR.run(&pool).await?;
     Ok(pool)
 }
 

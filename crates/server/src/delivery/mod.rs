@@ -14,6 +14,7 @@ use format::Message;
 use policy::{PolicyResolver, TargetPolicy};
 use retry::RetrySchedule;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 use tokio::sync::Notify;
 use webhook_api::{EventIn, SendReport, WebhookIn, catalog};
@@ -61,6 +62,8 @@ pub struct Deliverer {
     pub settings: Arc<DeliverySettings>,
     /// Wakes the worker when deliveries become due (events accepted, a redelivery).
     pub wake: Arc<Notify>,
+    /// True while the worker runs (for `/readyz`).
+    pub worker_running: Arc<AtomicBool>,
 }
 
 impl Deliverer {
@@ -79,6 +82,7 @@ impl Deliverer {
             client,
             settings: Arc::new(settings),
             wake: Arc::new(Notify::new()),
+            worker_running: Arc::new(AtomicBool::new(false)),
         })
     }
 

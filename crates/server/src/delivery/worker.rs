@@ -7,6 +7,7 @@ use crate::clock;
 use crate::db::{self, Db, claims::Claimed, claims::Outcome, claims::Recorded};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use time::OffsetDateTime;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
@@ -24,6 +25,7 @@ pub fn spawn(db: Db, deliverer: Deliverer) -> tokio::task::JoinHandle<()> {
 }
 
 async fn run(db: Db, deliverer: Deliverer) {
+    let _running = Running::start(&deliverer);
     let _listener = match &db {
         Db::Postgres(pool) => Some(AbortOnDrop(db::postgres::spawn_listener(
             pool.clone(),
@@ -154,6 +156,22 @@ async fn record(
         // The slots are free for new sends; retries may be due sooner than planned.
         drop(slots);
         deliverer.wake.notify_one();
+    }
+}
+
+/// Marks the worker running until it stops, however it stops (abort, panic).
+struct Running(Arc<AtomicBool>);
+
+impl Running {
+    fn start(deliverer: &Deliverer) -> Self {
+        deliverer.worker_running.store(true, Ordering::Relaxed);
+        Self(deliverer.worker_running.clone())
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Relaxed);
     }
 }
 

@@ -5,6 +5,7 @@ pub mod deliveries;
 pub mod event_log;
 pub mod event_types;
 pub mod events;
+pub mod health;
 pub mod openapi;
 pub mod send;
 pub mod subscriptions;

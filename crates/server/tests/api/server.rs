@@ -251,3 +251,40 @@ async fn a_database_that_cannot_be_used_stops_the_binary_with_one_clear_line() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+#[tokio::test]
+async fn health_and_readiness_answer_for_load_balancers() {
+    let app = spawn_app().await;
+
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status(), StatusCode::OK);
+    assert_eq!(health.json::<Value>().await.unwrap()["status"], "ok");
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert_eq!(
+        ready.json::<Value>().await.unwrap(),
+        serde_json::json!({"status": "ready", "database": "ok", "worker": "ok"})
+    );
+
+    // On PostgreSQL, a database gone away makes the instance not ready, while it still lives.
+    let Some(server) = crate::helpers::postgres_server() else {
+        return;
+    };
+    use sqlx::Connection;
+    let url = crate::helpers::database_url(&app.dir);
+    let name = url.rsplit_once('/').unwrap().1;
+    let mut admin = sqlx::PgConnection::connect(&server).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE \"{name}\" WITH (FORCE)"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: Value = ready.json().await.unwrap();
+    assert_eq!(body["status"], "not ready");
+    assert_eq!(body["database"], "unavailable");
+    assert!(!body.to_string().contains(name), "{body}");
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+}
