@@ -29,6 +29,10 @@ pub struct AppState {
     pub deliverer: delivery::Deliverer,
 }
 
+/// How long a stop waits for the deliveries in flight (SIGTERM to exit; orchestrators commonly
+/// allow 30 s).
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -114,8 +118,11 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     std::io::stdout().flush()?;
     tracing::info!(%addr, database = %db::redact(&config.database_url), synchronous = ?config.sqlite_synchronous, dist = %config.dist.display(), "started");
     serve(listener, app, shutdown_signal()).await?;
-    // Sends cut off here are claimed, and sent again at the next start.
-    worker.abort();
+    // Deliveries in flight finish and are recorded; any still sending after the grace stay
+    // claimed and are sent again (the next start on SQLite, another instance on PostgreSQL).
+    if !worker.stop(SHUTDOWN_GRACE).await {
+        tracing::warn!("deliveries still in flight at the stop will be sent again");
+    }
     // Closing checkpoints the WAL so the database is one tidy file after a clean stop.
     db.close().await;
     tracing::info!("stopped");

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use time::OffsetDateTime;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use webhook_api::{
     DeliveryKind, DeliveryStatus, EventIn, FailureDetails, SendReport, Webhook, WebhookStatus,
 };
@@ -20,11 +20,43 @@ const IDLE: Duration = Duration::from_secs(1);
 
 /// Starts the worker on the current runtime.
 /// On PostgreSQL it also listens for deliveries announced by any instance (`LISTEN/NOTIFY`).
-pub fn spawn(db: Db, deliverer: Deliverer) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(run(db, deliverer))
+/// Dropping the returned handle leaves the worker running.
+pub fn spawn(db: Db, deliverer: Deliverer) -> Worker {
+    let (stop, stopping) = watch::channel(false);
+    Worker {
+        handle: tokio::spawn(run(db, deliverer, stopping)),
+        stop,
+    }
 }
 
-async fn run(db: Db, deliverer: Deliverer) {
+/// A running worker.
+pub struct Worker {
+    handle: tokio::task::JoinHandle<()>,
+    stop: watch::Sender<bool>,
+}
+
+impl Worker {
+    /// Stops claiming, lets the deliveries in flight finish and be recorded for at most `grace`,
+    /// then stops. Returns false when some were still in flight: those stay claimed, and are
+    /// sent again when their lease lapses (or, on SQLite, at the next start).
+    pub async fn stop(mut self, grace: Duration) -> bool {
+        let _ = self.stop.send(true);
+        if tokio::time::timeout(grace, &mut self.handle).await.is_ok() {
+            return true;
+        }
+        self.handle.abort();
+        false
+    }
+}
+
+/// Completes when a stop is asked for; never when the handle was dropped without one.
+async fn stop_asked(stopping: &mut watch::Receiver<bool>) {
+    if stopping.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+async fn run(db: Db, deliverer: Deliverer, mut stopping: watch::Receiver<bool>) {
     let _running = Running::start(&deliverer);
     let _listener = match &db {
         Db::Postgres(pool) => Some(AbortOnDrop(db::postgres::spawn_listener(
@@ -40,12 +72,16 @@ async fn run(db: Db, deliverer: Deliverer) {
     }
     let (to_record, records) = mpsc::unbounded_channel();
     tokio::spawn(record(db.clone(), records, deliverer.clone()));
-    let slots = Arc::new(Semaphore::new(deliverer.settings.concurrency.max(1)));
-    loop {
+    let concurrency = deliverer.settings.concurrency.max(1);
+    let slots = Arc::new(Semaphore::new(concurrency));
+    while !*stopping.borrow() {
         let free = slots.available_permits();
         if free == 0 {
             // Wait until a send finishes.
-            drop(slots.clone().acquire_owned().await);
+            tokio::select! {
+                permit = slots.clone().acquire_owned() => drop(permit),
+                () = stop_asked(&mut stopping) => {}
+            }
             continue;
         }
         let now = OffsetDateTime::now_utc();
@@ -95,9 +131,18 @@ async fn run(db: Db, deliverer: Deliverer) {
             tokio::select! {
                 () = deliverer.wake.notified() => {}
                 () = tokio::time::sleep(nap) => {}
+                () = stop_asked(&mut stopping) => {}
             }
         }
     }
+    // Stopping: every slot comes back once its attempt is recorded.
+    let in_flight = concurrency - slots.available_permits();
+    if in_flight > 0 {
+        tracing::info!(deliveries = in_flight, "finishing the deliveries in flight");
+    }
+    let _ = slots
+        .acquire_many(u32::try_from(concurrency).unwrap_or(u32::MAX))
+        .await;
 }
 
 /// What the claimed deliveries of one batch need, read once for all of them: each webhook (when

@@ -22,10 +22,18 @@ impl Drop for Server {
 
 /// Starts the binary on `db`, allowed to deliver to loopback, and returns it with its address.
 fn start(db: &Path) -> Server {
+    start_on(
+        &format!("sqlite://{}", db.display()),
+        &db.with_file_name("dist"),
+    )
+}
+
+/// Starts the binary on the database at `url`.
+fn start_on(url: &str, dist: &Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_webhook-server"))
         .env("WEBHOOK_LISTEN", "127.0.0.1:0")
-        .env("WEBHOOK_DATABASE_URL", format!("sqlite://{}", db.display()))
-        .env("WEBHOOK_DIST", db.with_file_name("dist"))
+        .env("WEBHOOK_DATABASE_URL", url)
+        .env("WEBHOOK_DIST", dist)
         .env("WEBHOOK_ALLOW_TARGETS", "127.0.0.0/8")
         .env("WEBHOOK_ONLY_ALLOWED_TARGETS", "true")
         .env("WEBHOOK_RETRY_SCHEDULE", "100ms,100ms,100ms")
@@ -128,4 +136,94 @@ async fn kill_9_while_delivering_loses_nothing() {
     );
     let distinct: BTreeSet<_> = ids_by_event.values().flatten().collect();
     assert_eq!(distinct.len(), EVENTS, "one message id per delivery");
+}
+
+/// A stop (SIGTERM, as from an orchestrator during a deploy) stops claiming and lets the
+/// deliveries in flight finish and be recorded before the process exits: none is left claimed,
+/// to be sent a second time later (on PostgreSQL, only after its lease).
+#[tokio::test]
+async fn sigterm_lets_the_deliveries_in_flight_finish_and_be_recorded() {
+    const EVENTS: usize = 200;
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::helpers::database_url(&dir);
+    crate::helpers::create_database(&url).await;
+    let receiver = Receiver::start().await;
+    let http = client();
+    let mut server = start_on(&url, &dir.path().join("dist"));
+    let mut body = crate::helpers::webhook_body("draining");
+    body["url"] = json!(receiver.url("/slow"));
+    body["event_types"] = json!(["resource.update"]);
+    body["batch_size"] = json!(1);
+    body["enabled"] = json!(false);
+    let created: serde_json::Value = http
+        .post(format!("{}/api/v1/webhooks", server.1))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_string();
+    http.post(format!("{}/api/v1/webhooks/{id}/enable", server.1))
+        .send()
+        .await
+        .unwrap();
+    let events: Vec<_> = (0..EVENTS)
+        .map(|i| json!({"type": "resource.update", "action": "update", "resource_type": "host", "resource_id": format!("e-{i}")}))
+        .collect();
+    let response = http
+        .post(format!("{}/api/v1/events", server.1))
+        .json(&json!({ "events": events }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202);
+
+    receiver.wait_for(20, Duration::from_secs(20)).await;
+    let term = Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    // Waited for without blocking this test's runtime: the receiver runs on it and must answer
+    // the deliveries that finish during the stop.
+    let status = loop {
+        if let Some(status) = server.0.try_wait().unwrap() {
+            break status;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(status.success(), "{status:?}");
+
+    let arrived: BTreeSet<String> = receiver
+        .received()
+        .iter()
+        .map(|r| r.headers["webhook-id"].clone())
+        .collect();
+    assert!(
+        arrived.len() < EVENTS,
+        "all were sent before the stop took effect"
+    );
+    let db = webhook_server::db::open(&url).await.unwrap();
+    let mut succeeded = BTreeSet::new();
+    let mut page = 1;
+    loop {
+        let query = webhook_api::DeliveryQuery {
+            status: Some(webhook_api::DeliveryStatus::Succeeded),
+            page,
+            page_size: 100,
+        };
+        let found = webhook_server::db::delivery_log::list(&db, &id, &query)
+            .await
+            .unwrap();
+        succeeded.extend(found.results.iter().map(|d| d.message_id.clone()));
+        if found.results.len() < 100 {
+            break;
+        }
+        page += 1;
+    }
+    db.close().await;
+    // Every message the receiver got (and answered 200) is recorded as delivered.
+    assert_eq!(succeeded, arrived);
 }
