@@ -55,6 +55,35 @@ fn start_on(url: &str, dist: &Path) -> Server {
     Server(child, address)
 }
 
+/// Creates, through the binary's API at `address`, a webhook that receives each
+/// `resource.update` event on its own at `url`; created disabled (no VALIDATE call), then
+/// enabled. Returns its id.
+async fn receiving_webhook(address: &str, name: &str, url: &str) -> String {
+    let http = client();
+    let mut body = crate::helpers::webhook_body(name);
+    body["url"] = json!(url);
+    body["event_types"] = json!(["resource.update"]);
+    body["batch_size"] = json!(1);
+    body["enabled"] = json!(false);
+    let created: serde_json::Value = http
+        .post(format!("{address}/api/v1/webhooks"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_string();
+    let enabled = http
+        .post(format!("{address}/api/v1/webhooks/{id}/enable"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(enabled.status(), 200);
+    id
+}
+
 #[tokio::test]
 async fn kill_9_while_delivering_loses_nothing() {
     const EVENTS: usize = 120;
@@ -63,26 +92,7 @@ async fn kill_9_while_delivering_loses_nothing() {
     let receiver = Receiver::start().await;
     let http = client();
     let mut server = start(&db);
-    let mut body = crate::helpers::webhook_body("crash");
-    body["url"] = json!(receiver.url("/slow"));
-    body["event_types"] = json!(["resource.update"]);
-    body["batch_size"] = json!(1);
-    // Created disabled, so no VALIDATE call; enabled before the events.
-    body["enabled"] = json!(false);
-    let created: serde_json::Value = http
-        .post(format!("{}/api/v1/webhooks", server.1))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = created["id"].as_str().unwrap();
-    http.post(format!("{}/api/v1/webhooks/{id}/enable", server.1))
-        .send()
-        .await
-        .unwrap();
+    receiving_webhook(&server.1, "crash", &receiver.url("/slow")).await;
     for chunk in (0..EVENTS).collect::<Vec<_>>().chunks(40) {
         let events: Vec<_> = chunk
             .iter()
@@ -150,25 +160,7 @@ async fn sigterm_lets_the_deliveries_in_flight_finish_and_be_recorded() {
     let receiver = Receiver::start().await;
     let http = client();
     let mut server = start_on(&url, &dir.path().join("dist"));
-    let mut body = crate::helpers::webhook_body("draining");
-    body["url"] = json!(receiver.url("/slow"));
-    body["event_types"] = json!(["resource.update"]);
-    body["batch_size"] = json!(1);
-    body["enabled"] = json!(false);
-    let created: serde_json::Value = http
-        .post(format!("{}/api/v1/webhooks", server.1))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = created["id"].as_str().unwrap().to_string();
-    http.post(format!("{}/api/v1/webhooks/{id}/enable", server.1))
-        .send()
-        .await
-        .unwrap();
+    let id = receiving_webhook(&server.1, "draining", &receiver.url("/slow")).await;
     let events: Vec<_> = (0..EVENTS)
         .map(|i| json!({"type": "resource.update", "action": "update", "resource_type": "host", "resource_id": format!("e-{i}")}))
         .collect();

@@ -201,6 +201,21 @@ impl TestApp {
         response.json().await.expect("a webhook")
     }
 
+    /// Creates a webhook named `name` that receives each `resource.update` event on its own
+    /// (`batch_size` 1) at `url`: created disabled, so no VALIDATE call, then enabled, so the
+    /// receiver sees only events. Returns its id.
+    pub async fn create_receiving(&self, name: &str, url: &str) -> String {
+        let mut body = webhook_body(name);
+        body["url"] = json!(url);
+        body["event_types"] = json!(["resource.update"]);
+        body["batch_size"] = json!(1);
+        body["enabled"] = json!(false);
+        let id = self.create(&body).await.id;
+        let enabled = self.post(&format!("/api/v1/webhooks/{id}/enable")).await;
+        assert_eq!(enabled.status(), StatusCode::OK);
+        id
+    }
+
     /// Creates a webhook with a valid body named `name`.
     pub async fn create_named(&self, name: &str) -> Webhook {
         self.create(&webhook_body(name)).await

@@ -1,7 +1,7 @@
 //! The storage knobs the benchmarks turn: `--sqlite-synchronous full` and
 //! `--delivery-commit-batch 1` (a commit per attempt) deliver and record like the defaults.
 
-use crate::helpers::{spawn_app_with, webhook_body};
+use crate::helpers::spawn_app_with;
 use crate::receiver::Receiver;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -21,16 +21,8 @@ async fn full_sync_with_a_commit_per_attempt_delivers_and_records_everything() {
     let receiver = Receiver::start().await;
     let mut ids = Vec::new();
     for (name, path) in [("ok", "/ok"), ("fails", "/status/500")] {
-        let mut body = webhook_body(&format!("commit batch {name}"));
-        body["url"] = json!(receiver.url(path));
-        body["event_types"] = json!(["resource.update"]);
-        body["batch_size"] = json!(1);
-        // Created disabled (no VALIDATE call), then enabled: the receiver sees only events.
-        body["enabled"] = json!(false);
-        let id = app.create(&body).await.id;
-        let enabled = app.post(&format!("/api/v1/webhooks/{id}/enable")).await;
-        assert_eq!(enabled.status(), StatusCode::OK);
-        ids.push(id);
+        let name = format!("commit batch {name}");
+        ids.push(app.create_receiving(&name, &receiver.url(path)).await);
     }
     let event = json!({"type": "resource.update", "action": "update", "resource_type": "host"});
     let events = json!({"events": vec![event; 20]});
@@ -84,14 +76,7 @@ async fn many_producers_at_once_are_all_accepted_at_full_sync() {
     );
     let receiver = Receiver::start().await;
     for name in ["load a", "load b"] {
-        let mut body = webhook_body(name);
-        body["url"] = json!(receiver.url("/ok"));
-        body["event_types"] = json!(["resource.update"]);
-        body["batch_size"] = json!(1);
-        body["enabled"] = json!(false);
-        let id = app.create(&body).await.id;
-        let enabled = app.post(&format!("/api/v1/webhooks/{id}/enable")).await;
-        assert_eq!(enabled.status(), StatusCode::OK);
+        app.create_receiving(name, &receiver.url("/ok")).await;
     }
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let producers: Vec<_> = (0..PRODUCERS)
