@@ -1,7 +1,7 @@
 //! The server's configuration: command-line flags, each also readable from a `WEBHOOK_*`
 //! environment variable, parsed once at start.
 
-use crate::db::Synchronous;
+use crate::db::{OpenOptions, Synchronous};
 use crate::delivery::DeliverySettings;
 use crate::delivery::policy::TargetPolicy;
 use crate::delivery::retry::{DEFAULT_SCHEDULE, RetrySchedule, parse_duration};
@@ -42,6 +42,12 @@ pub struct Config {
         default_value_t = Synchronous::Normal
     )]
     pub sqlite_synchronous: Synchronous,
+
+    /// PostgreSQL only: connections this instance keeps at most (plus one that listens for
+    /// notifications). All instances together must stay under the server's `max_connections`
+    /// (100 by default): e.g. five instances at the default 16 use 85.
+    #[arg(long, env = "WEBHOOK_DATABASE_MAX_CONNECTIONS", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..))]
+    pub database_max_connections: u32,
 
     /// Directory of the built console (trunk's output). Paths outside /api are served from it,
     /// with index.html for client-side routes. The API works without it.
@@ -89,6 +95,13 @@ pub struct Config {
 }
 
 impl Config {
+    pub fn open_options(&self) -> OpenOptions {
+        OpenOptions {
+            synchronous: self.sqlite_synchronous,
+            max_connections: self.database_max_connections,
+        }
+    }
+
     pub fn delivery_settings(&self) -> DeliverySettings {
         DeliverySettings {
             policy: TargetPolicy {
@@ -112,6 +125,7 @@ impl Default for Config {
             listen: DEFAULT_LISTEN.into(),
             database_url: DEFAULT_DATABASE_URL.into(),
             sqlite_synchronous: Synchronous::default(),
+            database_max_connections: OpenOptions::default().max_connections,
             dist: DEFAULT_DIST.into(),
             allow_targets: Vec::new(),
             only_allowed_targets: false,
@@ -167,9 +181,13 @@ mod tests {
         let n =
             Config::try_parse_from(["webhook-server", "--sqlite-synchronous", "normal"]).unwrap();
         assert_eq!(n.sqlite_synchronous, Synchronous::Normal);
+        let pg =
+            Config::try_parse_from(["webhook-server", "--database-max-connections", "4"]).unwrap();
+        assert_eq!(pg.open_options().max_connections, 4);
         for bad in [
             ["--sqlite-synchronous", "off"],
             ["--delivery-commit-batch", "0"],
+            ["--database-max-connections", "0"],
         ] {
             let args = std::iter::once("webhook-server").chain(bad);
             assert!(Config::try_parse_from(args).is_err(), "{bad:?}");

@@ -52,7 +52,7 @@ pub enum StartError {
 /// Opens the configured database (creating and migrating it), starts the delivery worker on it
 /// and builds the application.
 pub async fn app(config: &Config) -> Result<Router, StartError> {
-    let db = db::open_with(&config.database_url, config.sqlite_synchronous).await?;
+    let db = db::open_with(&config.database_url, config.open_options()).await?;
     let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
     delivery::worker::spawn(db.clone(), deliverer.clone());
     Ok(router(AppState { db, deliverer }, &config.dist))
@@ -95,7 +95,7 @@ pub async fn serve(
 /// `webhook-server listening on http://ADDR` (the address actually bound) on stdout, and serves
 /// until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> Result<(), StartError> {
-    let db = db::open_with(&config.database_url, config.sqlite_synchronous).await?;
+    let db = db::open_with(&config.database_url, config.open_options()).await?;
     let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
     let worker = delivery::worker::spawn(db.clone(), deliverer.clone());
     let app = router(

@@ -124,22 +124,43 @@ pub enum OpenError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// Opens the database at `url` (`sqlite://…` or `postgres://…`) with the default SQLite
-/// [`Synchronous`] setting and brings its schema up to date.
-pub async fn open(url: &str) -> Result<Db, OpenError> {
-    open_with(url, Synchronous::default()).await
+/// How the database is opened, beyond its URL.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenOptions {
+    /// SQLite only: its `PRAGMA synchronous`.
+    pub synchronous: Synchronous,
+    /// PostgreSQL only: connections this instance's pool may hold (one more listens for
+    /// notifications). All instances together must stay under the server's `max_connections`.
+    pub max_connections: u32,
 }
 
-/// Opens the database at `url` and applies its backend's migrations; `synchronous` applies to
-/// SQLite only. Several instances opening one empty PostgreSQL database at once migrate it once
-/// (sqlx's migrator holds an advisory lock while it runs).
-pub async fn open_with(url: &str, synchronous: Synchronous) -> Result<Db, OpenError> {
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self {
+            synchronous: Synchronous::default(),
+            max_connections: 16,
+        }
+    }
+}
+
+/// Opens the database at `url` (`sqlite://…` or `postgres://…`) with the default options and
+/// brings its schema up to date.
+pub async fn open(url: &str) -> Result<Db, OpenError> {
+    open_with(url, OpenOptions::default()).await
+}
+
+/// Opens the database at `url` and applies its backend's migrations. Several instances opening
+/// one empty PostgreSQL database at once migrate it once (sqlx's migrator holds an advisory lock
+/// while it runs).
+pub async fn open_with(url: &str, options: OpenOptions) -> Result<Db, OpenError> {
     if url.starts_with("sqlite:") {
-        sqlite::open(url, synchronous)
+        sqlite::open(url, options.synchronous)
             .await
             .map(|pool| Db::Sqlite(sqlite::Store::new(pool)))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        postgres::open(url).await.map(Db::Postgres)
+        postgres::open(url, options.max_connections)
+            .await
+            .map(Db::Postgres)
     } else {
         Err(OpenError::Unsupported(redact(url)))
     }

@@ -19,7 +19,7 @@ pub const CHANNEL: &str = "webhook_deliveries";
 /// Connects to the database at `url` (PostgreSQL 13 or later) and applies the migrations. Of
 /// several instances starting together on an empty database, one migrates while the others wait
 /// for its lock, then find nothing left to do.
-pub async fn open(url: &str) -> Result<PgPool, OpenError> {
+pub async fn open(url: &str, max_connections: u32) -> Result<PgPool, OpenError> {
     let options = PgConnectOptions::from_str(url).map_err(|source| OpenError::BadUrl {
         url: super::redact(url),
         source,
@@ -37,7 +37,7 @@ pub async fn open(url: &str) -> Result<PgPool, OpenError> {
         .await
         .map_err(failed)?;
     let pool = PgPoolOptions::new()
-        .max_connections(16)
+        .max_connections(max_connections.max(1))
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(options)
         .await
