@@ -4,16 +4,18 @@
 //!
 //! [`Db`] is an enum of the two sqlx pools, and [`Tx`] of their transactions. Routes and the
 //! worker call the functions of this module's children with a `&Db` and never learn which
-//! backend answers. Each such function is written once: its body sits in [`on_db!`] (or
-//! [`on_tx!`]), which expands it once per backend with the concrete pool, so every statement is
+//! backend answers. Each such function is written once: its body sits in `on_db!` (or
+//! `on_tx!`), which expands it once per backend with the concrete pool, so every statement is
 //! type-checked against both drivers and the row-decoding and business logic around it exists
 //! once. The SQL text is shared where the dialects agree — `$1` placeholders, which SQLite
 //! accepts too, `RETURNING`, `ON CONFLICT`, booleans, `CAST(… AS BIGINT)` — and where they do
 //! not, the two statements sit side by side in the same function, chosen by the `pg` flag the
-//! macros bind (`if pg { "…postgres…" } else { "…sqlite…" }`). The few operations that differ
-//! in kind, not in spelling, have their own function per backend in [`sqlite`] and [`postgres`]:
-//! opening and tuning the pool, the list's search index (FTS5 trigrams there, `pg_trgm` here)
-//! and claiming deliveries (`FOR UPDATE SKIP LOCKED`, `LISTEN/NOTIFY`).
+//! macros bind (`if pg { "…postgres…" } else { "…sqlite…" }`; e.g. the claim in `claims`,
+//! which adds `FOR UPDATE SKIP LOCKED` on PostgreSQL). What differs in kind, not in spelling, has
+//! its own code per backend: opening and tuning the pool and the write queue in [`sqlite`], the
+//! pool and `LISTEN/NOTIFY` in [`postgres`], and the list's count and search plan in
+//! [`webhook_list`] (SQLite's FTS5 trigram index and steering; `pg_trgm` indexes and the planner's
+//! statistics on PostgreSQL).
 //!
 //! The schema is the same on both, one migration directory per backend
 //! (`migrations/sqlite`, `migrations/postgres`), embedded and applied at start. Conventions

@@ -1,7 +1,7 @@
 //! The webhook list (`GET /api/v1/webhooks`): search, filters, sort and counts, with the same
-//! results on both backends. SQLite has no statistics and is steered ([`Plan`]) and searches
+//! results on both backends. SQLite has no statistics and is steered (`Plan`) and searches
 //! through its FTS5 trigram index; PostgreSQL plans for itself and searches through `pg_trgm`
-//! indexes on the very expressions both backends compare ([`Plan::Plain`]).
+//! indexes on the very expressions both backends compare (`Plan::Plain`).
 
 use super::webhooks::{SELECT, from_row};
 use sqlx::sqlite::SqlitePool;
@@ -10,10 +10,10 @@ use webhook_api::{Page, SortField, Webhook, WebhookQuery};
 
 /// One page of live webhooks matching the query, and how many match in all.
 ///
-/// The count runs first. On SQLite it decides how the page is found (see [`Plan`]); every plan
+/// The count runs first. On SQLite it decides how the page is found (see `Plan`); every plan
 /// returns the same rows, the plans only read differently many of them. PostgreSQL keeps
 /// statistics and plans each statement from them: its filters are written plainly
-/// ([`Plan::Plain`]), and the search's LIKE expression is answered by its trigram indexes
+/// (`Plan::Plain`), and the search's LIKE expression is answered by its trigram indexes
 /// (migration postgres/0001).
 pub async fn list(db: &super::Db, query: &WebhookQuery) -> Result<Page<Webhook>, sqlx::Error> {
     let search = query.search.as_deref().map(Search::new);
