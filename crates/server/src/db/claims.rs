@@ -118,25 +118,10 @@ pub async fn events(db: &Db, ids: &[&str]) -> Result<HashMap<String, EventIn>, s
          occurred_at, source FROM events WHERE id IN (SELECT value FROM json_each($1))"
     })
     .bind(json(ids))
-    .try_map(|row| event_from(&row))
+    .try_map(|row| super::event_log::event_in(&row))
     .fetch_all(pool)
     .await)
     .map(HashMap::from_iter)
-}
-
-fn event_from(row: &impl Cols) -> Result<(String, EventIn), sqlx::Error> {
-    let event = EventIn {
-        event_type: row.text("type")?,
-        action: row.text("action")?,
-        resource_type: row.text("resource_type")?,
-        resource_id: row.text("resource_id")?,
-        resource_details: row.json("resource_details")?,
-        result: row.wire("result")?,
-        severity: row.wire("severity")?,
-        occurred_at: Some(row.text("occurred_at")?),
-        source: row.opt_text("source")?,
-    };
-    Ok((row.text("id")?, event))
 }
 
 /// One finished attempt, waiting to be written.

@@ -4,7 +4,7 @@
 use super::delivery_log::rule;
 use super::{Cols, Db, json, on_db};
 use sqlx::{Database, Encode, QueryBuilder, Type};
-use webhook_api::{EventQuery, EventRecord, EventRoute, Page};
+use webhook_api::{EventIn, EventQuery, EventRecord, EventRoute, Page};
 
 macro_rules! select {
     () => {
@@ -114,8 +114,26 @@ fn route_from(row: &impl Cols) -> Result<(String, EventRoute), sqlx::Error> {
 }
 
 fn from_row(row: &impl Cols) -> Result<EventRecord, sqlx::Error> {
+    let (id, event) = event_in(row)?;
     Ok(EventRecord {
-        id: row.text("id")?,
+        id,
+        event_type: event.event_type,
+        action: event.action,
+        resource_type: event.resource_type,
+        resource_id: event.resource_id,
+        resource_details: event.resource_details,
+        result: event.result,
+        severity: event.severity,
+        occurred_at: event.occurred_at.unwrap_or_default(),
+        source: event.source,
+        received_at: row.text("received_at")?,
+        routes: Vec::new(),
+    })
+}
+
+/// A stored event's id and the event as its producer posted it (with `occurred_at` set).
+pub(super) fn event_in(row: &impl Cols) -> Result<(String, EventIn), sqlx::Error> {
+    let event = EventIn {
         event_type: row.text("type")?,
         action: row.text("action")?,
         resource_type: row.text("resource_type")?,
@@ -123,9 +141,8 @@ fn from_row(row: &impl Cols) -> Result<EventRecord, sqlx::Error> {
         resource_details: row.json("resource_details")?,
         result: row.wire("result")?,
         severity: row.wire("severity")?,
-        occurred_at: row.text("occurred_at")?,
+        occurred_at: Some(row.text("occurred_at")?),
         source: row.opt_text("source")?,
-        received_at: row.text("received_at")?,
-        routes: Vec::new(),
-    })
+    };
+    Ok((row.text("id")?, event))
 }
