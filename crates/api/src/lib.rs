@@ -2,6 +2,7 @@
 //! that crosses the wire, the validation rules both sides run, the error body and the event-type
 //! catalog. serde only, so the console can use it at no cost in size.
 
+pub mod auth;
 pub mod catalog;
 pub mod delivery;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod topics;
 pub mod validate;
 pub mod webhook;
 
+pub use auth::*;
 pub use catalog::{EVENT_TYPES, EventCategory, EventTypeInfo};
 pub use delivery::*;
 pub use error::{ErrorBody, ErrorDetail, FieldErrors};

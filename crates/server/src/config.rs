@@ -1,6 +1,7 @@
 //! The server's configuration: command-line flags, each also readable from a `WEBHOOK_*`
 //! environment variable, parsed once at start.
 
+use crate::auth::AuthSettings;
 use crate::db::{OpenOptions, Synchronous};
 use crate::delivery::DeliverySettings;
 use crate::delivery::policy::TargetPolicy;
@@ -92,9 +93,50 @@ pub struct Config {
     /// instance when it lapses, with the same `webhook-id`.
     #[arg(long, env = "WEBHOOK_DELIVERY_LEASE", default_value = "120s", value_parser = parse_duration)]
     pub delivery_lease: Duration,
+
+    /// The first administrator's password (at least 10 characters), used only when the database
+    /// has no user yet. Without it, the first start generates one and prints it once on stdout.
+    #[arg(long, env = "WEBHOOK_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+
+    /// The address people open the console at, e.g. `https://console.example.com`. With https the
+    /// session cookie is `Secure`; changes must come from this origin.
+    #[arg(long, env = "WEBHOOK_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+
+    /// A console session unused this long ends.
+    #[arg(long, env = "WEBHOOK_SESSION_IDLE_TIMEOUT", default_value = "12h", value_parser = parse_duration)]
+    pub session_idle_timeout: Duration,
+
+    /// A console session ends this long after sign-in, however active.
+    #[arg(long, env = "WEBHOOK_SESSION_LIFETIME", default_value = "7d", value_parser = parse_duration)]
+    pub session_lifetime: Duration,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What the binary does instead of serving.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Give USERNAME a new random password (printed), enable them and end their sessions: the
+    /// way back in when the admin password is lost. Run it on the server machine.
+    ResetPassword { username: String },
 }
 
 impl Config {
+    pub fn auth_settings(&self) -> AuthSettings {
+        AuthSettings {
+            idle_timeout: self.session_idle_timeout,
+            lifetime: self.session_lifetime,
+            secure_cookie: self.public_url.as_ref().is_some_and(|u| u.scheme() == "https"),
+            public_origin: self
+                .public_url
+                .as_ref()
+                .map(|u| u.origin().ascii_serialization()),
+        }
+    }
+
     pub fn open_options(&self) -> OpenOptions {
         OpenOptions {
             synchronous: self.sqlite_synchronous,
@@ -135,6 +177,11 @@ impl Default for Config {
             delivery_commit_batch: NonZeroUsize::new(delivery.commit_batch)
                 .unwrap_or(NonZeroUsize::MIN),
             delivery_lease: delivery.lease,
+            admin_password: None,
+            public_url: None,
+            session_idle_timeout: AuthSettings::default().idle_timeout,
+            session_lifetime: AuthSettings::default().lifetime,
+            command: None,
         }
     }
 }

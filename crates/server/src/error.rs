@@ -25,6 +25,15 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// No credentials, or none that are valid (401).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Valid credentials whose role may not do this, or a cross-site request (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts; try again after this many seconds (429 with `Retry-After`).
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
     /// Anything that is our fault. The source is logged, the client only learns that it failed.
     #[error("internal error: {0}")]
     Internal(Box<dyn std::error::Error + Send + Sync>),
@@ -55,6 +64,9 @@ impl ApiError {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -69,10 +81,18 @@ impl From<sqlx::Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
+        let retry_after = match &self {
+            Self::TooManyRequests { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
         let (message, fields) = match self {
             Self::Validation(fields) => ("Some fields are invalid.".to_string(), fields),
             Self::Conflict { message, fields } => (message, fields),
-            Self::NotFound(message) | Self::BadRequest(message) => (message, FieldErrors::new()),
+            Self::NotFound(message)
+            | Self::BadRequest(message)
+            | Self::Unauthorized(message)
+            | Self::Forbidden(message)
+            | Self::TooManyRequests { message, .. } => (message, FieldErrors::new()),
             Self::PayloadTooLarge => (
                 format!(
                     "The request body is larger than {} KiB.",
@@ -99,7 +119,13 @@ impl IntoResponse for ApiError {
                 fields,
             },
         };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

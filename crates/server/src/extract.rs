@@ -187,19 +187,17 @@ impl QueryPairs {
     }
 }
 
-/// The user acting on the request, recorded as `updated_by` on every change. Until logins exist
-/// this is always the local admin; this extractor is the one place a session check will go.
+/// The name of who acts on the request (a username, or `token:NAME`), recorded as `updated_by`
+/// on every change; [`crate::auth::guard`] decided who that is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor(pub String);
-
-/// The built-in administrator every request acts as for now.
-pub const LOCAL_ADMIN: &str = "admin";
 
 impl<S: Send + Sync> FromRequestParts<S> for Actor {
     type Rejection = ApiError;
 
-    async fn from_request_parts(_parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
-        Ok(Actor(LOCAL_ADMIN.to_string()))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let ctx = crate::auth::Ctx::from_request_parts(parts, state).await?;
+        Ok(Actor(ctx.actor()))
     }
 }
 

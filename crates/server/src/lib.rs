@@ -2,6 +2,7 @@
 //! built console. [`run`] is what the binary does; [`app`] and [`serve`] let tests start the
 //! real server on a port of their choosing.
 
+pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -16,7 +17,9 @@ pub use delivery::install_crypto_provider;
 
 use axum::Router;
 use axum::routing::any;
+use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnFailure, DefaultOnResponse, TraceLayer};
@@ -27,6 +30,7 @@ use tracing::Level;
 pub struct AppState {
     pub db: db::Db,
     pub deliverer: delivery::Deliverer,
+    pub auth: Arc<auth::AuthSettings>,
 }
 
 /// How long a stop waits for the deliveries in flight (SIGTERM to exit; orchestrators commonly
@@ -47,22 +51,47 @@ pub enum StartError {
     Serve(#[from] std::io::Error),
     #[error("cannot set up the HTTP client for deliveries: {0}")]
     Http(#[from] reqwest::Error),
+    #[error("cannot create the first administrator: {0}")]
+    Bootstrap(error::ApiError),
+}
+
+/// Opens the database and creates the first administrator when there is no user. Returns the
+/// password when it was generated, for the caller to print once.
+async fn open(config: &Config) -> Result<(db::Db, Option<String>), StartError> {
+    let db = db::open_with(&config.database_url, config.open_options()).await?;
+    let generated = auth::bootstrap::ensure_admin(&db, config.admin_password.as_deref())
+        .await
+        .map_err(StartError::Bootstrap)?;
+    Ok((db, generated))
 }
 
 /// Opens the configured database (creating and migrating it), starts the delivery worker on it
 /// and builds the application.
 pub async fn app(config: &Config) -> Result<Router, StartError> {
-    let db = db::open_with(&config.database_url, config.open_options()).await?;
+    let (db, _) = open(config).await?;
     let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
     delivery::worker::spawn(db.clone(), deliverer.clone());
-    Ok(router(AppState { db, deliverer }, &config.dist))
+    Ok(router(
+        AppState {
+            db,
+            deliverer,
+            auth: Arc::new(config.auth_settings()),
+        },
+        &config.dist,
+    ))
 }
 
 /// The whole application: the API under `/api/v1`, JSON 404s for anything else under `/api`,
 /// and the console for every other path.
 pub fn router(state: AppState, dist: &Path) -> Router {
     Router::new()
-        .nest("/api/v1", routes::router())
+        .nest(
+            "/api/v1",
+            routes::router().route_layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                auth::guard,
+            )),
+        )
         .merge(routes::health::router())
         .route("/api", any(routes::api_not_found))
         .route("/api/{*rest}", any(routes::api_not_found))
@@ -86,22 +115,46 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+    // The peer address is the client address of sign-in throttling and the audit log.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// `webhook-server reset-password USERNAME`: prints a new random password for the user.
+pub async fn reset_password(config: &Config, username: &str) -> Result<(), StartError> {
+    let db = db::open_with(&config.database_url, config.open_options()).await?;
+    let result = auth::bootstrap::reset_password(&db, username).await;
+    db.close().await;
+    match result.map_err(StartError::Bootstrap)? {
+        Some(password) => {
+            println!(
+                "The password of '{username}' is now: {password}\nTheir sessions have ended; \
+                 sign in with it and change it under Settings › Users."
+            );
+            Ok(())
+        }
+        None => Err(StartError::Bootstrap(error::ApiError::NotFound(format!(
+            "there is no user '{username}'"
+        )))),
+    }
 }
 
 /// The binary: opens the database, binds `--listen`, prints
 /// `webhook-server listening on http://ADDR` (the address actually bound) on stdout, and serves
 /// until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> Result<(), StartError> {
-    let db = db::open_with(&config.database_url, config.open_options()).await?;
+    let (db, generated) = open(&config).await?;
     let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
     let worker = delivery::worker::spawn(db.clone(), deliverer.clone());
     let app = router(
         AppState {
             db: db.clone(),
             deliverer,
+            auth: Arc::new(config.auth_settings()),
         },
         &config.dist,
     );
@@ -114,6 +167,20 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             })?;
     let addr = listener.local_addr()?;
     println!("webhook-server listening on http://{addr}");
+    if let Some(password) = generated {
+        let base = config
+            .public_url
+            .as_ref()
+            .map_or_else(|| format!("http://{addr}"), |u| u.as_str().trim_end_matches('/').to_string());
+        println!(
+            "No users yet, so the administrator was created. Sign in at {base}/login\n  \
+             username: {}\n  password: {password}\n\
+             This password is shown once: change it under Settings › Users, or get a new one \
+             with `webhook-server reset-password {}`.",
+            auth::bootstrap::FIRST_ADMIN,
+            auth::bootstrap::FIRST_ADMIN
+        );
+    }
     use std::io::Write as _;
     std::io::stdout().flush()?;
     tracing::info!(%addr, database = %db::redact(&config.database_url), synchronous = ?config.sqlite_synchronous, dist = %config.dist.display(), "started");

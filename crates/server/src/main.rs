@@ -15,7 +15,13 @@ async fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
-    match webhook_server::run(config).await {
+    let outcome = match &config.command {
+        Some(webhook_server::config::Command::ResetPassword { username }) => {
+            webhook_server::reset_password(&config, username).await
+        }
+        None => webhook_server::run(config).await,
+    };
+    match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("webhook-server: {e}");

@@ -30,6 +30,7 @@
 //! Adding a column: one `ALTER TABLE` migration per backend, then the column in the shared
 //! statements and in the row decoder.
 
+pub mod audit;
 pub mod claims;
 pub mod deliveries;
 pub mod delivery_log;
@@ -37,6 +38,8 @@ pub mod event_log;
 pub mod postgres;
 pub mod sqlite;
 pub mod subscriptions;
+pub mod tokens;
+pub mod users;
 pub mod webhook_list;
 pub mod webhook_state;
 pub mod webhooks;

@@ -1,6 +1,7 @@
 //! The REST API: one router per resource, merged here, with the API's own answers for unknown
 //! paths and wrong methods so clients always get the JSON error body.
 
+pub mod audit;
 pub mod deliveries;
 pub mod event_log;
 pub mod event_types;
@@ -8,7 +9,10 @@ pub mod events;
 pub mod health;
 pub mod openapi;
 pub mod send;
+pub mod session;
 pub mod subscriptions;
+pub mod tokens;
+pub mod users;
 pub mod webhooks;
 
 use crate::AppState;
@@ -28,6 +32,10 @@ pub fn router() -> Router<AppState> {
         .merge(subscriptions::router())
         .merge(deliveries::router())
         .merge(event_types::router())
+        .merge(session::router())
+        .merge(users::router())
+        .merge(tokens::router())
+        .merge(audit::router())
         .merge(openapi::router())
         // Must come after the routes: it applies to those already added.
         .method_not_allowed_fallback(method_not_allowed)

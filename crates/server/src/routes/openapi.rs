@@ -1,7 +1,10 @@
 //! `/api/v1/openapi.json`: the OpenAPI 3 description of the API, generated from the handlers'
 //! annotations and the contract types, so it cannot drift from the code.
 
-use super::{deliveries, event_log, event_types, events, send, subscriptions, webhooks};
+use super::{
+    audit, deliveries, event_log, event_types, events, send, session, subscriptions, tokens, users,
+    webhooks,
+};
 use crate::AppState;
 use crate::extract::Json;
 use axum::Router;
@@ -45,6 +48,17 @@ use utoipa::OpenApi;
         deliveries::recover,
         deliveries::get_stats,
         event_types::list_event_types,
+        session::sign_in,
+        session::get_session,
+        session::sign_out,
+        users::list_users,
+        users::create_user,
+        users::update_user,
+        users::delete_user,
+        tokens::list_tokens,
+        tokens::create_token,
+        tokens::revoke_token,
+        audit::list_audit,
         get_openapi,
     )
 )]

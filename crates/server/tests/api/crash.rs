@@ -32,6 +32,7 @@ fn start(db: &Path) -> Server {
 fn start_on(url: &str, dist: &Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_webhook-server"))
         .env("WEBHOOK_LISTEN", "127.0.0.1:0")
+        .env("WEBHOOK_ADMIN_PASSWORD", crate::helpers::ADMIN_PASSWORD)
         .env("WEBHOOK_DATABASE_URL", url)
         .env("WEBHOOK_DIST", dist)
         .env("WEBHOOK_ALLOW_TARGETS", "127.0.0.0/8")
@@ -59,7 +60,7 @@ fn start_on(url: &str, dist: &Path) -> Server {
 /// `resource.update` event on its own at `url`; created disabled (no VALIDATE call), then
 /// enabled. Returns its id.
 async fn receiving_webhook(address: &str, name: &str, url: &str) -> String {
-    let http = client();
+    let http = crate::helpers::admin_client(address).await;
     let mut body = crate::helpers::webhook_body(name);
     body["url"] = json!(url);
     body["event_types"] = json!(["resource.update"]);
@@ -90,8 +91,8 @@ async fn kill_9_while_delivering_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("console.db");
     let receiver = Receiver::start().await;
-    let http = client();
     let mut server = start(&db);
+    let http = crate::helpers::admin_client(&server.1).await;
     receiving_webhook(&server.1, "crash", &receiver.url("/slow")).await;
     for chunk in (0..EVENTS).collect::<Vec<_>>().chunks(40) {
         let events: Vec<_> = chunk
@@ -158,8 +159,8 @@ async fn sigterm_lets_the_deliveries_in_flight_finish_and_be_recorded() {
     let url = crate::helpers::database_url(&dir);
     crate::helpers::create_database(&url).await;
     let receiver = Receiver::start().await;
-    let http = client();
     let mut server = start_on(&url, &dir.path().join("dist"));
+    let http = crate::helpers::admin_client(&server.1).await;
     let id = receiving_webhook(&server.1, "draining", &receiver.url("/slow")).await;
     let events: Vec<_> = (0..EVENTS)
         .map(|i| json!({"type": "resource.update", "action": "update", "resource_type": "host", "resource_id": format!("e-{i}")}))

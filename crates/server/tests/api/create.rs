@@ -34,7 +34,7 @@ async fn create_returns_201_with_defaults_location_and_masked_secret() {
     );
     assert_eq!(created.status, WebhookStatus::Active);
     assert_eq!(created.version, 1);
-    assert_eq!(created.updated_by, "admin");
+    assert_eq!(created.updated_by, "token:tests", "the acting token");
     assert_eq!(created.created_at, created.updated_at);
     assert_eq!(created.created_at.len(), "2026-11-23T18:16:36.123Z".len());
     assert!(created.created_at.ends_with('Z'));

@@ -3,6 +3,10 @@
 //! directory, or, when `WEBHOOK_TEST_POSTGRES` names a PostgreSQL server
 //! (`postgres://USER@HOST:PORT/postgres`, set by `scripts/with-postgres.sh`), a database of its
 //! own on that server, named after the directory.
+//!
+//! Every server starts with the administrator's password [`ADMIN_PASSWORD`]; `TestApp::client`
+//! sends an admin API token ([`admin_token`]), so tests of other things act as an admin. Tests of
+//! access control use [`client`] (no credentials) and sign in themselves.
 
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
@@ -39,6 +43,7 @@ pub async fn spawn_app_with(dir: Arc<TempDir>, tweak: impl FnOnce(&mut Config)) 
     let url = database_url(&dir);
     create_database(&url).await;
     let mut config = Config {
+        admin_password: Some(ADMIN_PASSWORD.into()),
         listen: "127.0.0.1:0".into(),
         database_url: url,
         dist: dir.path().join("dist"),
@@ -54,11 +59,71 @@ pub async fn spawn_app_with(dir: Arc<TempDir>, tweak: impl FnOnce(&mut Config)) 
         .expect("bind");
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(webhook_server::serve(listener, app, std::future::pending()));
+    let token = admin_token(&address).await;
     TestApp {
+        client: client_with_token(&token),
         address,
-        client: client(),
         dir,
     }
+}
+
+/// The first administrator's password in every test server (`--admin-password`).
+pub const ADMIN_PASSWORD: &str = "test-admin-password-1";
+
+/// Signs in as `admin` at `address` and creates an admin API token, returned in full.
+pub async fn admin_token(address: &str) -> String {
+    let http = client();
+    let signed_in = http
+        .post(format!("{address}/api/v1/session"))
+        .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(signed_in.status(), StatusCode::OK, "signing in as admin");
+    let cookie = session_cookie(&signed_in);
+    let created = http
+        .post(format!("{address}/api/v1/tokens"))
+        .header("cookie", cookie)
+        .header("x-requested-with", "tests")
+        .json(&json!({"name": "tests", "role": "admin"}))
+        .send()
+        .await
+        .expect("create a token");
+    assert_eq!(created.status(), StatusCode::CREATED, "creating the admin token");
+    let body: Value = created.json().await.unwrap();
+    body["token"].as_str().unwrap().to_string()
+}
+
+/// A client acting as admin on the server at `address` (a new admin token).
+pub async fn admin_client(address: &str) -> Client {
+    client_with_token(&admin_token(address).await)
+}
+
+/// The `name=value` of the session cookie a sign-in answer sets.
+pub fn session_cookie(response: &Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("wc_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_string()
+}
+
+/// A client that sends `Authorization: Bearer TOKEN` on every request.
+pub fn client_with_token(token: &str) -> Client {
+    webhook_server::install_crypto_provider();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
+    Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
 }
 
 /// An HTTP client for tests. The server picks rustls' crypto provider once per process; the tests'

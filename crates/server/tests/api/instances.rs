@@ -68,6 +68,7 @@ fn start_all(url: &str, dir: &Path) -> Vec<Instance> {
             let log = dir.join(format!("instance-{n}.log"));
             let child = Command::new(env!("CARGO_BIN_EXE_webhook-server"))
                 .env("WEBHOOK_LISTEN", "127.0.0.1:0")
+        .env("WEBHOOK_ADMIN_PASSWORD", crate::helpers::ADMIN_PASSWORD)
                 .env("WEBHOOK_DATABASE_URL", url)
                 .env("WEBHOOK_DIST", dir.join("dist"))
                 .env("WEBHOOK_ALLOW_TARGETS", "127.0.0.0/8")
@@ -304,10 +305,10 @@ async fn three_instances_share_deliveries_and_take_over_a_killed_ones() {
     create_database(&url).await;
     let dir = tempfile::tempdir().unwrap();
     let receiver = Receiver::start().await;
-    let http = client();
-
     // All three at once on the empty database: each must migrate or wait for the one that does.
     let mut instances = start_all(&url, dir.path());
+    // A token is valid on every instance: they share the database.
+    let http = crate::helpers::admin_client(&instances[0].address).await;
     let started = begun.elapsed();
     let addresses: Vec<String> = instances.iter().map(|i| i.address.clone()).collect();
     let victim = Arc::new(tokio::sync::RwLock::new(instances.pop()));

@@ -47,7 +47,7 @@ async fn put_replaces_the_fields_and_records_the_change() {
     assert_eq!(updated.version, 2);
     assert_eq!(updated.created_at, created.created_at);
     assert!(updated.updated_at >= created.updated_at);
-    assert_eq!(updated.updated_by, "admin");
+    assert_eq!(updated.updated_by, "token:tests");
     let fetched: Webhook = app.get(&path(&created)).await.json().await.unwrap();
     assert_eq!(fetched, updated);
 }

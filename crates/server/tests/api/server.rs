@@ -159,10 +159,9 @@ async fn the_binary_prints_its_address_reads_the_environment_and_stops_on_sigter
             .unwrap(),
     );
 
+    let mut stdout = BufReader::new(child.0.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    stdout.read_line(&mut line).unwrap();
 
     let address = line
         .trim()
@@ -172,8 +171,36 @@ async fn the_binary_prints_its_address_reads_the_environment_and_stops_on_sigter
         address.starts_with("127.0.0.1:") && !address.ends_with(":0"),
         "{line}"
     );
-    let response = crate::helpers::client()
+    // The first start has no user: it creates `admin` with a random password and says how to
+    // sign in, once.
+    let mut how = String::new();
+    for _ in 0..4 {
+        stdout.read_line(&mut how).unwrap();
+    }
+    assert!(how.contains(&format!("http://{address}/login")), "{how}");
+    assert!(how.contains("username: admin"), "{how}");
+    let password = how
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("password: "))
+        .expect(&how);
+    assert!(password.len() >= 10, "{how}");
+    let http = crate::helpers::client();
+    let anonymous = http
         .get(format!("http://{address}/api/v1/webhooks"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let signed_in = http
+        .post(format!("http://{address}/api/v1/session"))
+        .json(&serde_json::json!({"username": "admin", "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    let response = http
+        .get(format!("http://{address}/api/v1/webhooks"))
+        .header("cookie", crate::helpers::session_cookie(&signed_in))
         .send()
         .await
         .unwrap();

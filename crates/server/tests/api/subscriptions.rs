@@ -213,7 +213,7 @@ async fn a_disabled_topic_routes_nothing_until_enabled_again() {
     assert_eq!(disabled.status(), StatusCode::OK);
     let disabled: Subscription = disabled.json().await.unwrap();
     assert!(!disabled.enabled);
-    assert_eq!(disabled.updated_by.as_deref(), Some("admin"));
+    assert_eq!(disabled.updated_by.as_deref(), Some("token:tests"));
 
     let none = publish(&app, &event("resource.sync_update", "vpc", "info")).await;
     app.post("/api/v1/subscriptions/resource.sync/enable").await;

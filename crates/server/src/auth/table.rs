@@ -1,0 +1,124 @@
+//! Who may call which route: the one table the server enforces ([`super::guard`]) and the role
+//! matrix test walks. A route missing here is refused to everyone but admins, and the test fails
+//! for it (it compares this table with the OpenAPI document).
+
+use axum::http::Method;
+use webhook_api::Role;
+
+/// What a route requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// A signed-in console session (not a token): `GET`/`DELETE /session`.
+    Session,
+    /// Viewers, operators and admins.
+    Read,
+    /// Operators and admins.
+    Operate,
+    /// Publisher tokens, operators and admins: posting events.
+    Publish,
+    /// Admins only.
+    Admin,
+}
+
+impl Access {
+    /// Whether a principal of `role` passes.
+    pub fn allows(self, role: Role) -> bool {
+        match self {
+            Access::Public | Access::Session => true,
+            Access::Read => role.can_read(),
+            Access::Operate => role.can_operate(),
+            Access::Publish => role.can_operate() || role == Role::Publisher,
+            Access::Admin => role.is_admin(),
+        }
+    }
+}
+
+/// Every API route: method, path as in the OpenAPI document, access.
+pub const ROUTES: &[(&str, &str, Access)] = {
+    use Access::*;
+    &[
+        ("GET", "/api/v1/openapi.json", Public),
+        ("POST", "/api/v1/session", Public),
+        ("GET", "/api/v1/session", Session),
+        ("DELETE", "/api/v1/session", Session),
+        ("GET", "/api/v1/event-types", Read),
+        // Webhooks
+        ("GET", "/api/v1/webhooks", Read),
+        ("POST", "/api/v1/webhooks", Admin),
+        ("GET", "/api/v1/webhooks/stat", Read),
+        ("GET", "/api/v1/webhooks/{id}", Read),
+        ("PUT", "/api/v1/webhooks/{id}", Admin),
+        ("DELETE", "/api/v1/webhooks/{id}", Admin),
+        ("POST", "/api/v1/webhooks/{id}/enable", Operate),
+        ("POST", "/api/v1/webhooks/{id}/disable", Operate),
+        ("POST", "/api/v1/webhooks/{id}/rotate-secret", Admin),
+        // Sending: Send Test of a form (also while adding), a saved webhook, Send, the preview.
+        ("POST", "/api/v1/webhooks/test", Operate),
+        ("POST", "/api/v1/webhooks/preview", Read),
+        ("POST", "/api/v1/webhooks/{id}/test", Operate),
+        ("POST", "/api/v1/webhooks/{id}/send", Operate),
+        // Deliveries
+        ("GET", "/api/v1/webhooks/{id}/deliveries", Read),
+        ("GET", "/api/v1/webhooks/{id}/stats", Read),
+        ("POST", "/api/v1/webhooks/{id}/recover", Operate),
+        ("POST", "/api/v1/deliveries/{id}/redeliver", Operate),
+        // Events
+        ("POST", "/api/v1/events", Publish),
+        ("GET", "/api/v1/events", Read),
+        ("GET", "/api/v1/events/{id}", Read),
+        // Message subscriptions
+        ("GET", "/api/v1/subscriptions", Read),
+        ("GET", "/api/v1/subscriptions/impact", Read),
+        ("GET", "/api/v1/subscriptions/{id}", Read),
+        ("PUT", "/api/v1/subscriptions/{id}", Admin),
+        ("POST", "/api/v1/subscriptions/{id}/enable", Admin),
+        ("POST", "/api/v1/subscriptions/{id}/disable", Admin),
+        ("POST", "/api/v1/subscriptions/{id}/receivers", Admin),
+        ("DELETE", "/api/v1/subscriptions/{id}/receivers/{webhook_id}", Admin),
+        ("POST", "/api/v1/subscriptions/{id}/test", Operate),
+        // Access control and the audit log: admins only, reading included.
+        ("GET", "/api/v1/users", Admin),
+        ("POST", "/api/v1/users", Admin),
+        ("PUT", "/api/v1/users/{id}", Admin),
+        ("DELETE", "/api/v1/users/{id}", Admin),
+        ("GET", "/api/v1/tokens", Admin),
+        ("POST", "/api/v1/tokens", Admin),
+        ("DELETE", "/api/v1/tokens/{id}", Admin),
+        ("GET", "/api/v1/audit", Admin),
+    ]
+};
+
+/// The access of `method` on the route template `path` (`/api/v1/webhooks/{id}`); routes not in
+/// the table are for admins.
+pub fn access(method: &Method, path: &str) -> Access {
+    ROUTES
+        .iter()
+        .find(|(m, p, _)| *m == method.as_str() && *p == path)
+        .map_or(Access::Admin, |(_, _, a)| *a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_route_is_listed_once() {
+        let mut seen = std::collections::HashSet::new();
+        for (m, p, _) in ROUTES {
+            assert!(seen.insert((m, p)), "{m} {p} is listed twice");
+        }
+    }
+
+    #[test]
+    fn roles_by_access() {
+        assert!(Access::Read.allows(Role::Viewer));
+        assert!(!Access::Read.allows(Role::Publisher));
+        assert!(Access::Publish.allows(Role::Publisher));
+        assert!(!Access::Publish.allows(Role::Viewer));
+        assert!(!Access::Operate.allows(Role::Viewer));
+        assert!(!Access::Admin.allows(Role::Operator));
+        assert_eq!(access(&Method::GET, "/api/v1/nope"), Access::Admin);
+    }
+}
