@@ -93,6 +93,8 @@ pub struct WebhookQuery {
     pub enabled: Option<bool>,
     pub status: Option<WebhookStatus>,
     pub event_type: Option<String>,
+    /// `deleted=true`: the deleted webhooks instead of the live ones (admins only).
+    pub deleted: bool,
     pub sort: Sort,
     /// From 1.
     pub page: u32,
@@ -128,6 +130,11 @@ impl WebhookQuery {
                 "enabled" => match value {
                     "true" => q.enabled = Some(true),
                     "false" => q.enabled = Some(false),
+                    _ => bad("must be true or false".into()),
+                },
+                "deleted" => match value {
+                    "true" => q.deleted = true,
+                    "false" => q.deleted = false,
                     _ => bad("must be true or false".into()),
                 },
                 "status" => match WebhookStatus::parse(value) {
@@ -181,6 +188,9 @@ impl WebhookQuery {
         }
         if let Some(e) = &self.event_type {
             out.push(("event_type", e.clone()));
+        }
+        if self.deleted {
+            out.push(("deleted", "true".into()));
         }
         if self.sort != Sort::default() {
             out.push(("sort", self.sort.to_query()));
