@@ -14,7 +14,9 @@ pub struct Task {
 
 impl Task {
     pub fn new() -> Self {
-        Self { running: RwSignal::new(0) }
+        Self {
+            running: RwSignal::new(0),
+        }
     }
 
     /// Whether a run is in flight (tracked).

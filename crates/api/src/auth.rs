@@ -39,12 +39,15 @@ impl Role {
     /// Whether a token of role `self` may be created by someone of role `creator`: never more
     /// than the creator may do. A publisher's one right is part of an operator's.
     pub fn within(self, creator: Role) -> bool {
-        match (self, creator) {
-            (_, Role::Admin) => true,
-            (Role::Operator | Role::Viewer | Role::Publisher, Role::Operator) => true,
-            (Role::Viewer, Role::Viewer) => true,
-            _ => false,
-        }
+        matches!(
+            (self, creator),
+            (_, Role::Admin)
+                | (
+                    Role::Operator | Role::Viewer | Role::Publisher,
+                    Role::Operator
+                )
+                | (Role::Viewer, Role::Viewer)
+        )
     }
 
     /// May reach the console's reads (everything but publishers).

@@ -17,7 +17,9 @@ pub struct ChangeDescription {
 
 impl ChangeDescription {
     pub fn is_empty(&self) -> bool {
-        self.fields_added.is_empty() && self.fields_updated.is_empty() && self.fields_deleted.is_empty()
+        self.fields_added.is_empty()
+            && self.fields_updated.is_empty()
+            && self.fields_deleted.is_empty()
     }
 }
 

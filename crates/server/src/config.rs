@@ -129,7 +129,10 @@ impl Config {
         AuthSettings {
             idle_timeout: self.session_idle_timeout,
             lifetime: self.session_lifetime,
-            secure_cookie: self.public_url.as_ref().is_some_and(|u| u.scheme() == "https"),
+            secure_cookie: self
+                .public_url
+                .as_ref()
+                .is_some_and(|u| u.scheme() == "https"),
             public_origin: self
                 .public_url
                 .as_ref()

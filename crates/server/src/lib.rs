@@ -3,6 +3,7 @@
 //! real server on a port of their choosing.
 
 pub mod auth;
+pub mod changes;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -121,7 +122,7 @@ pub async fn serve(
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-        .await
+    .await
 }
 
 /// `webhook-server reset-password USERNAME`: prints a new random password for the user.
@@ -168,10 +169,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let addr = listener.local_addr()?;
     println!("webhook-server listening on http://{addr}");
     if let Some(password) = generated {
-        let base = config
-            .public_url
-            .as_ref()
-            .map_or_else(|| format!("http://{addr}"), |u| u.as_str().trim_end_matches('/').to_string());
+        let base = config.public_url.as_ref().map_or_else(
+            || format!("http://{addr}"),
+            |u| u.as_str().trim_end_matches('/').to_string(),
+        );
         println!(
             "No users yet, so the administrator was created. Sign in at {base}/login\n  \
              username: {}\n  password: {password}\n\

@@ -59,3 +59,13 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_by_target ON audit_log (target_type, target_id, id);
 CREATE INDEX audit_by_actor ON audit_log (actor, id);
 CREATE INDEX audit_by_at ON audit_log (at);
+
+CREATE TABLE webhook_versions (
+    webhook_id TEXT COLLATE "C" NOT NULL,
+    version    BIGINT NOT NULL,
+    action     TEXT COLLATE "C" NOT NULL,
+    changed_at TEXT COLLATE "C" NOT NULL,
+    changed_by TEXT COLLATE "C" NOT NULL,
+    change     TEXT NOT NULL,
+    PRIMARY KEY (webhook_id, version)
+);

@@ -66,3 +66,15 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_by_target ON audit_log (target_type, target_id, id);
 CREATE INDEX audit_by_actor ON audit_log (actor, id);
 CREATE INDEX audit_by_at ON audit_log (at);
+
+-- Seed 003: every change of a webhook, field by field (secrets as "(changed)").
+CREATE TABLE webhook_versions (
+    webhook_id TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    action     TEXT NOT NULL,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL,
+    -- JSON: {fields_added, fields_updated, fields_deleted, previous_version}.
+    change     TEXT NOT NULL,
+    PRIMARY KEY (webhook_id, version)
+);

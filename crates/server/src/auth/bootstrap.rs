@@ -6,24 +6,13 @@ use super::{password, secret};
 use crate::clock;
 use crate::db::{self, Db, audit::Record, users::StoredUser};
 use crate::error::ApiError;
-use webhook_api::{ActorType, Role, User};
+use webhook_api::{Role, User};
 
 /// The username of the administrator created on the first start.
 pub const FIRST_ADMIN: &str = "admin";
 
 fn system(action: &str, username: &str, id: &str) -> Record {
-    Record {
-        actor: "webhook-server".into(),
-        actor_type: ActorType::System,
-        client_addr: String::new(),
-        request_id: String::new(),
-        action: action.into(),
-        target_type: "user",
-        target_id: id.into(),
-        target_name: username.into(),
-        outcome: "success",
-        changes: Vec::new(),
-    }
+    Record::system(action).target("user", id, username)
 }
 
 /// With no user yet, creates `admin` with `given` or a random password. Returns the password
@@ -55,8 +44,7 @@ pub async fn ensure_admin(db: &Db, given: Option<&str>) -> Result<Option<String>
         },
         password_hash: password::hash(pw.clone()).await?,
     };
-    let created =
-        db::users::insert(db, &user, &system("user.create", FIRST_ADMIN, &id)).await?;
+    let created = db::users::insert(db, &user, &system("user.create", FIRST_ADMIN, &id)).await?;
     Ok((created && generated).then_some(pw))
 }
 
@@ -68,12 +56,10 @@ pub async fn reset_password(db: &Db, username: &str) -> Result<Option<String>, A
     };
     let pw = secret::random_password();
     let hash = password::hash(pw.clone()).await?;
-    let record = system("user.reset_password", &user.user.username, &user.user.id)
-        .with_changes(vec![webhook_api::FieldChange {
-            name: "password".into(),
-            old_value: None,
-            new_value: Some(serde_json::json!("(changed)")),
-        }]);
+    let record =
+        system("user.reset_password", &user.user.username, &user.user.id).with_changes(vec![
+            crate::changes::added("password", serde_json::json!(crate::changes::CHANGED)),
+        ]);
     db::users::reset_password(db, username, &hash, &record).await?;
     Ok(Some(pw))
 }

@@ -99,7 +99,7 @@ impl Ctx {
     pub fn record(&self, action: &str) -> Record {
         let (actor, actor_type) = match &self.principal {
             Some(p @ Principal::User { .. }) => (p.name(), ActorType::User),
-            Some(Principal::Token(t)) => (t.name.clone(), ActorType::Token),
+            Some(p @ Principal::Token(_)) => (p.name(), ActorType::Token),
             None => (String::new(), ActorType::Anonymous),
         };
         Record {
@@ -157,9 +157,10 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         client_addr,
         request_id: request_id.clone(),
     };
-    let access = table::access(req.method(), &path);
+    let access = table::access(req.method(), &path, req.uri().query());
     if access != Access::Public
-        && let Err(refusal) = admit(&state, &mut ctx, access, req.method(), req.headers(), &path).await
+        && let Err(refusal) =
+            admit(&state, &mut ctx, access, req.method(), req.headers(), &path).await
     {
         return with_request_id(refusal.into_response(), &request_id);
     }
@@ -189,12 +190,8 @@ async fn admit(
         if access == Access::Session && matches!(p, Principal::Token(_)) {
             return Some("This route is for the console's session, not for API tokens.".into());
         }
-        (!access.allows(p.role())).then(|| {
-            format!(
-                "Your role ({}) may not do this.",
-                p.role().as_str()
-            )
-        })
+        (!access.allows(p.role()))
+            .then(|| format!("Your role ({}) may not do this.", p.role().as_str()))
     });
     let Some(message) = refusal else {
         return Ok(());
@@ -211,7 +208,10 @@ async fn admit(
 
 /// The principal of the request and whether it came by cookie. A request with an
 /// `Authorization` header is judged by it alone (cookies ignored).
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(Principal, bool), ApiError> {
+async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(Principal, bool), ApiError> {
     let now = clock::now();
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let token = value
@@ -275,8 +275,7 @@ fn is_safe(method: &Method) -> bool {
 fn cross_site(headers: &HeaderMap, settings: &AuthSettings) -> Result<(), String> {
     if !headers.contains_key("x-requested-with") {
         return Err(
-            "A change made with the session cookie must carry the X-Requested-With header."
-                .into(),
+            "A change made with the session cookie must carry the X-Requested-With header.".into(),
         );
     }
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
@@ -317,7 +316,11 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
 
 /// The `Set-Cookie` value that opens (`Some(token)`) or clears (`None`) the session.
 pub fn set_cookie(settings: &AuthSettings, token: Option<&str>) -> HeaderValue {
-    let secure = if settings.secure_cookie { "; Secure" } else { "" };
+    let secure = if settings.secure_cookie {
+        "; Secure"
+    } else {
+        ""
+    };
     let value = match token {
         Some(t) => format!(
             "{COOKIE}={t}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
@@ -337,7 +340,8 @@ fn request_id(headers: &HeaderMap) -> String {
         .filter(|v| {
             !v.is_empty()
                 && v.len() <= 64
-                && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
         .map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_string)
 }

@@ -52,7 +52,10 @@ mod tests {
     async fn hashes_verify_and_are_salted() {
         let h = super::hash("correct horse battery".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$"), "{h}");
-        assert_ne!(h, super::hash("correct horse battery".into()).await.unwrap());
+        assert_ne!(
+            h,
+            super::hash("correct horse battery".into()).await.unwrap()
+        );
         assert!(super::verify("correct horse battery".into(), Some(h.clone())).await);
         assert!(!super::verify("wrong".into(), Some(h)).await);
         assert!(!super::verify("anything".into(), None).await);

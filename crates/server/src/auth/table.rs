@@ -46,6 +46,8 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("GET", "/api/v1/event-types", Read),
         // Webhooks
         ("GET", "/api/v1/webhooks", Read),
+        // Deleted webhooks are for admins: the list's `?deleted=true`.
+        ("GET", "/api/v1/webhooks?deleted=true", Admin),
         ("POST", "/api/v1/webhooks", Admin),
         ("GET", "/api/v1/webhooks/stat", Read),
         ("GET", "/api/v1/webhooks/{id}", Read),
@@ -54,6 +56,8 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("POST", "/api/v1/webhooks/{id}/enable", Operate),
         ("POST", "/api/v1/webhooks/{id}/disable", Operate),
         ("POST", "/api/v1/webhooks/{id}/rotate-secret", Admin),
+        ("GET", "/api/v1/webhooks/{id}/versions", Read),
+        ("POST", "/api/v1/webhooks/{id}/restore", Admin),
         // Sending: Send Test of a form (also while adding), a saved webhook, Send, the preview.
         ("POST", "/api/v1/webhooks/test", Operate),
         ("POST", "/api/v1/webhooks/preview", Read),
@@ -76,7 +80,11 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("POST", "/api/v1/subscriptions/{id}/enable", Admin),
         ("POST", "/api/v1/subscriptions/{id}/disable", Admin),
         ("POST", "/api/v1/subscriptions/{id}/receivers", Admin),
-        ("DELETE", "/api/v1/subscriptions/{id}/receivers/{webhook_id}", Admin),
+        (
+            "DELETE",
+            "/api/v1/subscriptions/{id}/receivers/{webhook_id}",
+            Admin,
+        ),
         ("POST", "/api/v1/subscriptions/{id}/test", Operate),
         // Access control and the audit log: admins only, reading included.
         ("GET", "/api/v1/users", Admin),
@@ -90,12 +98,23 @@ pub const ROUTES: &[(&str, &str, Access)] = {
     ]
 };
 
-/// The access of `method` on the route template `path` (`/api/v1/webhooks/{id}`); routes not in
-/// the table are for admins.
-pub fn access(method: &Method, path: &str) -> Access {
+/// The access of `method` on the route template `path` (`/api/v1/webhooks/{id}`) with the
+/// request's `query`: an entry naming a query parameter (`path?key=value`) wins over the plain
+/// path when the query has that pair. Routes not in the table are for admins.
+pub fn access(method: &Method, path: &str, query: Option<&str>) -> Access {
+    // Decoded and trimmed as the handlers' query parser does, so no spelling slips past.
+    let pairs: Vec<String> = url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .map(|(k, v)| format!("{}={}", k, v.trim()))
+        .collect();
+    let matches = |entry: &str| match entry.split_once('?') {
+        Some((p, pair)) => p == path && pairs.iter().any(|q| q == pair),
+        None => entry == path,
+    };
+    // The query-specific entry is listed after its path's: the last match wins.
     ROUTES
         .iter()
-        .find(|(m, p, _)| *m == method.as_str() && *p == path)
+        .rev()
+        .find(|(m, p, _)| *m == method.as_str() && matches(p))
         .map_or(Access::Admin, |(_, _, a)| *a)
 }
 
@@ -119,6 +138,17 @@ mod tests {
         assert!(!Access::Publish.allows(Role::Viewer));
         assert!(!Access::Operate.allows(Role::Viewer));
         assert!(!Access::Admin.allows(Role::Operator));
-        assert_eq!(access(&Method::GET, "/api/v1/nope"), Access::Admin);
+        assert_eq!(access(&Method::GET, "/api/v1/nope", None), Access::Admin);
+        let list = "/api/v1/webhooks";
+        assert_eq!(access(&Method::GET, list, None), Access::Read);
+        assert_eq!(access(&Method::GET, list, Some("page=2")), Access::Read);
+        assert_eq!(
+            access(&Method::GET, list, Some("page=2&deleted=true")),
+            Access::Admin
+        );
+        assert_eq!(
+            access(&Method::GET, list, Some("deleted=%74rue+")),
+            Access::Admin
+        );
     }
 }

@@ -21,6 +21,22 @@ pub struct Record {
 }
 
 impl Record {
+    /// A record of something the server did by itself (start-up, `reset-password`).
+    pub fn system(action: &str) -> Self {
+        Self {
+            actor: "webhook-server".into(),
+            actor_type: ActorType::System,
+            client_addr: String::new(),
+            request_id: String::new(),
+            action: action.into(),
+            target_type: "",
+            target_id: String::new(),
+            target_name: String::new(),
+            outcome: "success",
+            changes: Vec::new(),
+        }
+    }
+
     pub fn with_changes(mut self, changes: Vec<FieldChange>) -> Self {
         self.changes = changes;
         self

@@ -40,6 +40,7 @@ pub mod sqlite;
 pub mod subscriptions;
 pub mod tokens;
 pub mod users;
+pub mod webhook_history;
 pub mod webhook_list;
 pub mod webhook_state;
 pub mod webhooks;

@@ -2,6 +2,7 @@
 //! and its receivers, what event routing needs of them, and the counts behind impact warnings.
 //! Topics are compiled in (`webhook_api::topics`); a topic without a row is as shipped.
 
+use super::audit::{self, Record};
 use super::{Cols, Db, Tx, json, on_db, on_tx};
 use std::collections::HashMap;
 use webhook_api::topics::{TOPICS, TopicDef, TopicFilter};
@@ -148,7 +149,7 @@ pub async fn set_filter(
     filter: &SubscriptionIn,
     expected: Option<i64>,
     now: &str,
-    actor: &str,
+    audit: &Record,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
     ensure_row(&mut tx, id).await?;
@@ -159,7 +160,7 @@ pub async fn set_filter(
          WHERE topic_id = $6 AND (CAST($7 AS BIGINT) IS NULL OR version = $7)"
     ))
     .bind(now)
-    .bind(actor)
+    .bind(&audit.actor)
     .bind(json(&filter.event_types))
     .bind(json(&filter.resource_types))
     .bind(json(&filter.severities))
@@ -168,6 +169,9 @@ pub async fn set_filter(
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;
+    if done > 0 {
+        audit::write(&mut tx, audit).await?;
+    }
     tx.commit().await?;
     Ok(done > 0)
 }
@@ -178,22 +182,25 @@ pub async fn set_enabled(
     id: &str,
     enabled: bool,
     now: &str,
-    actor: &str,
+    audit: &Record,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     ensure_row(&mut tx, id).await?;
-    on_tx!(&mut tx, |conn, pg| sqlx::query(concat!(
+    let changed = on_tx!(&mut tx, |conn, pg| sqlx::query(concat!(
         "UPDATE subscriptions SET ",
         touch!(),
         ", enabled = $3 WHERE topic_id = $4 AND enabled <> $3"
     ))
     .bind(now)
-    .bind(actor)
+    .bind(&audit.actor)
     .bind(enabled)
     .bind(id)
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;
+    if changed > 0 {
+        audit::write(&mut tx, audit).await?;
+    }
     tx.commit().await
 }
 
@@ -203,7 +210,7 @@ pub async fn add_receiver(
     id: &str,
     webhook_id: &str,
     now: &str,
-    actor: &str,
+    audit: &Record,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     ensure_row(&mut tx, id).await?;
@@ -220,7 +227,8 @@ pub async fn add_receiver(
     .map(|r| r.rows_affected())
     })?;
     if added > 0 {
-        touch(&mut tx, id, now, actor).await?;
+        touch(&mut tx, id, now, &audit.actor).await?;
+        audit::write(&mut tx, audit).await?;
     }
     tx.commit().await
 }
@@ -231,7 +239,7 @@ pub async fn remove_receiver(
     id: &str,
     webhook_id: &str,
     now: &str,
-    actor: &str,
+    audit: &Record,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     let removed = on_tx!(&mut tx, |conn, pg| sqlx::query(
@@ -243,7 +251,8 @@ pub async fn remove_receiver(
     .await
     .map(|r| r.rows_affected()))?;
     if removed > 0 {
-        touch(&mut tx, id, now, actor).await?;
+        touch(&mut tx, id, now, &audit.actor).await?;
+        audit::write(&mut tx, audit).await?;
     }
     tx.commit().await
 }

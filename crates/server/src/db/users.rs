@@ -36,9 +36,11 @@ fn from_row(row: &impl Cols) -> Result<StoredUser, sqlx::Error> {
 }
 
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    on_db!(db, |pool, pg| sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(pool)
-        .await)
+    on_db!(db, |pool, pg| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users"
+    )
+    .fetch_one(pool)
+    .await)
 }
 
 pub async fn list(db: &Db) -> Result<Vec<User>, sqlx::Error> {
@@ -147,11 +149,13 @@ pub async fn delete(db: &Db, id: &str, audit: &Record) -> Result<bool, sqlx::Err
             .await
             .map(drop))?;
     }
-    let done = on_tx!(&mut tx, |conn, pg| sqlx::query("DELETE FROM users WHERE id = $1")
-        .bind(id)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let done = on_tx!(&mut tx, |conn, pg| sqlx::query(
+        "DELETE FROM users WHERE id = $1"
+    )
+    .bind(id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
     if done == 0 {
         return Ok(false);
     }

@@ -1,11 +1,12 @@
 //! SQL about a webhook's delivery state, written by delivery rather than by edits: signing-secret
 //! rotation (the previous secret is read only here) and health (status and failure details).
 
+use super::webhook_history::{self, Logged};
 use super::{Db, Tx, json, on_db, on_tx};
 use webhook_api::{Auth, FailureDetails, WebhookStatus};
 
 /// Replaces the signing secret, keeping the old one as the previous secret until `expires_at`.
-/// Returns false when the webhook is gone.
+/// Returns false when the webhook is gone. A new version, with its history and audit entry.
 pub async fn rotate_secret(
     db: &Db,
     id: &str,
@@ -13,25 +14,23 @@ pub async fn rotate_secret(
     previous_secret: &str,
     expires_at: &str,
     at: &str,
-    by: &str,
+    logged: &Logged,
 ) -> Result<bool, sqlx::Error> {
-    let _turn = db.write_turn().await;
-    let done = on_db!(db, |pool, pg| {
-        sqlx::query(
+    let mut tx = db.begin().await?;
+    let version: Option<i64> = on_tx!(&mut tx, |conn, pg| sqlx::query_scalar(
         "UPDATE webhooks SET auth = $1, previous_secret = $2, previous_secret_expires_at = $3, \
-         version = version + 1, updated_at = $4, updated_by = $5 WHERE id = $6 AND deleted_at IS NULL",
+         version = version + 1, updated_at = $4, updated_by = $5 WHERE id = $6 \
+         AND deleted_at IS NULL RETURNING version",
     )
     .bind(json(auth))
     .bind(previous_secret)
     .bind(expires_at)
     .bind(at)
-    .bind(by)
+    .bind(&logged.record.actor)
     .bind(id)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
-    Ok(done > 0)
+    .fetch_optional(conn)
+    .await)?;
+    webhook_history::commit_version(tx, id, version, at, logged).await
 }
 
 /// The rotated-out secret of a webhook while it still signs at `now`.

@@ -1,6 +1,7 @@
 //! Every SQL statement about webhooks. Rows hold the real secrets: the [`Webhook`] values going in
 //! and out of here are unmasked, and masking is the caller's job before anything leaves the server.
 
+use super::webhook_history::{self, Logged};
 use super::{Cols, Db, Tx, WriteError, json, on_db, on_tx};
 use webhook_api::{Webhook, WebhookStat, WebhookStatus, WebhookType};
 
@@ -23,8 +24,9 @@ pub fn name_key(name: &str) -> String {
     name.to_lowercase()
 }
 
-/// Stores a new webhook and its event-type rows in one transaction.
-pub async fn insert(db: &Db, w: &Webhook) -> Result<(), WriteError> {
+/// Stores a new webhook and its event-type rows, version 1 of its history and the audit entry,
+/// in one transaction.
+pub async fn insert(db: &Db, w: &Webhook, logged: &Logged) -> Result<(), WriteError> {
     // On SQLite the transaction takes the write lock at BEGIN (see `Db::begin`): preparing the
     // INSERT on a fresh connection reads the database (the search index's triggers connect to
     // FTS5), and a read snapshot could not become a writer after another commit.
@@ -65,13 +67,19 @@ pub async fn insert(db: &Db, w: &Webhook) -> Result<(), WriteError> {
     .map(|r| r.rows_affected()))
     .map_err(WriteError::from_webhook_write)?;
     replace_event_types(&mut tx, &w.id, &w.event_types).await?;
+    webhook_history::write(&mut tx, &w.id, w.version, &w.updated_at, logged).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Replaces a live webhook with `w` if its stored version is still `expected_version`.
 /// Returns false (and changes nothing) when it is gone or was changed meanwhile.
-pub async fn update(db: &Db, w: &Webhook, expected_version: i64) -> Result<bool, WriteError> {
+pub async fn update(
+    db: &Db,
+    w: &Webhook,
+    expected_version: i64,
+    logged: &Logged,
+) -> Result<bool, WriteError> {
     let mut tx = db.begin().await?;
     let updated = on_tx!(&mut tx, |conn, pg| sqlx::query(
         "UPDATE webhooks SET name = $1, name_key = $2, description = $3, type = $4, url = $5, \
@@ -116,6 +124,7 @@ pub async fn update(db: &Db, w: &Webhook, expected_version: i64) -> Result<bool,
         return Ok(false);
     }
     replace_event_types(&mut tx, &w.id, &w.event_types).await?;
+    webhook_history::write(&mut tx, &w.id, w.version, &w.updated_at, logged).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -149,48 +158,109 @@ pub async fn find(db: &Db, id: &str) -> Result<Option<Webhook>, sqlx::Error> {
 const FIND: &str = concat!(select!(), " WHERE id = $1 AND deleted_at IS NULL");
 
 /// Turns a live webhook on or off in one statement (so it cannot race with a modify), bumping
-/// its version. Returns false when it is gone or already in that state.
+/// its version, with its history and audit entry. Returns false when it is gone or already in
+/// that state.
 pub async fn set_enabled(
     db: &Db,
     id: &str,
     enabled: bool,
     status: WebhookStatus,
     at: &str,
-    by: &str,
+    logged: &Logged,
 ) -> Result<bool, sqlx::Error> {
-    let _turn = db.write_turn().await;
-    let done = on_db!(db, |pool, pg| {
-        sqlx::query(
+    let mut tx = db.begin().await?;
+    let version: Option<i64> =
+        on_tx!(&mut tx, |conn, pg| {
+            sqlx::query_scalar(
         "UPDATE webhooks SET enabled = $1, status = $2, version = version + 1, updated_at = $3, \
-         updated_by = $4 WHERE id = $5 AND deleted_at IS NULL AND enabled <> $1",
+         updated_by = $4 WHERE id = $5 AND deleted_at IS NULL AND enabled <> $1 RETURNING version",
     )
     .bind(enabled)
     .bind(status.as_str())
     .bind(at)
-    .bind(by)
+    .bind(&logged.record.actor)
     .bind(id)
-    .execute(pool)
+    .fetch_optional(conn)
     .await
-    .map(|r| r.rows_affected())
-    })?;
-    Ok(done > 0)
+        })?;
+    webhook_history::commit_version(tx, id, version, at, logged).await
 }
 
-/// Marks a live webhook deleted. Its name becomes free; the row stays for history.
-/// Returns false when there is no such live webhook.
-pub async fn soft_delete(db: &Db, id: &str, at: &str, by: &str) -> Result<bool, sqlx::Error> {
-    let _turn = db.write_turn().await;
-    let done = on_db!(db, |pool, pg| sqlx::query(
+/// Marks a live webhook deleted. Its name becomes free; the row stays for history and can be
+/// restored. Returns false when there is no such live webhook.
+pub async fn soft_delete(
+    db: &Db,
+    id: &str,
+    at: &str,
+    logged: &Logged,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let version: Option<i64> = on_tx!(&mut tx, |conn, pg| sqlx::query_scalar(
         "UPDATE webhooks SET deleted_at = $1, updated_at = $1, updated_by = $2, \
-         version = version + 1 WHERE id = $3 AND deleted_at IS NULL",
+         version = version + 1 WHERE id = $3 AND deleted_at IS NULL RETURNING version",
     )
     .bind(at)
-    .bind(by)
+    .bind(&logged.record.actor)
     .bind(id)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(done > 0)
+    .fetch_optional(conn)
+    .await)?;
+    webhook_history::commit_version(tx, id, version, at, logged).await
+}
+
+/// Brings a deleted webhook back. False when there is no such deleted webhook;
+/// [`WriteError::NameTaken`] when a live webhook has its name now.
+pub async fn restore(db: &Db, id: &str, at: &str, logged: &Logged) -> Result<bool, WriteError> {
+    let mut tx = db.begin().await?;
+    let version: Option<i64> = on_tx!(&mut tx, |conn, pg| sqlx::query_scalar(
+        "UPDATE webhooks SET deleted_at = NULL, updated_at = $1, updated_by = $2, \
+         version = version + 1 WHERE id = $3 AND deleted_at IS NOT NULL RETURNING version",
+    )
+    .bind(at)
+    .bind(&logged.record.actor)
+    .bind(id)
+    .fetch_optional(conn)
+    .await)
+    .map_err(WriteError::from_webhook_write)?;
+    Ok(webhook_history::commit_version(tx, id, version, at, logged).await?)
+}
+
+/// A deleted webhook by id.
+pub async fn find_deleted(db: &Db, id: &str) -> Result<Option<Webhook>, sqlx::Error> {
+    on_db!(db, |pool, pg| sqlx::query(concat!(
+        select!(),
+        " WHERE id = $1 AND deleted_at IS NOT NULL"
+    ))
+    .bind(id)
+    .try_map(|row| from_row(&row))
+    .fetch_optional(pool)
+    .await)
+}
+
+/// One page of deleted webhooks, the most recently deleted first.
+pub async fn list_deleted(
+    db: &Db,
+    page: u32,
+    page_size: u32,
+) -> Result<webhook_api::Page<Webhook>, sqlx::Error> {
+    let total: i64 = on_db!(db, |pool, pg| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM webhooks WHERE deleted_at IS NOT NULL"
+    )
+    .fetch_one(pool)
+    .await)?;
+    let offset = i64::from(page.saturating_sub(1)) * i64::from(page_size);
+    let results = on_db!(db, |pool, pg| sqlx::query(concat!(
+        select!(),
+        " WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC LIMIT $1 OFFSET $2"
+    ))
+    .bind(i64::from(page_size))
+    .bind(offset)
+    .try_map(|row| from_row(&row))
+    .fetch_all(pool)
+    .await)?;
+    Ok(webhook_api::Page {
+        results,
+        total_count: super::count(total),
+    })
 }
 
 /// Counts of live webhooks by type, enabled and status; every key present, zeros included.

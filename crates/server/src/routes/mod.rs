@@ -13,6 +13,7 @@ pub mod session;
 pub mod subscriptions;
 pub mod tokens;
 pub mod users;
+pub mod webhook_history;
 pub mod webhooks;
 
 use crate::AppState;
@@ -26,6 +27,7 @@ use axum::http::Uri;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(webhooks::router())
+        .merge(webhook_history::router())
         .merge(send::router())
         .merge(events::router())
         .merge(event_log::router())

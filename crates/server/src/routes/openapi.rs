@@ -3,7 +3,7 @@
 
 use super::{
     audit, deliveries, event_log, event_types, events, send, session, subscriptions, tokens, users,
-    webhooks,
+    webhook_history, webhooks,
 };
 use crate::AppState;
 use crate::extract::Json;
@@ -26,6 +26,8 @@ use utoipa::OpenApi;
         webhooks::delete_webhook,
         webhooks::enable_webhook,
         webhooks::disable_webhook,
+        webhook_history::list_versions,
+        webhook_history::restore_webhook,
         send::test_webhook,
         send::test_saved_webhook,
         send::send_webhook,

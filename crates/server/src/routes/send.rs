@@ -9,7 +9,7 @@ use crate::db;
 use crate::delivery::format::Message;
 use crate::delivery::{sample_event, send, sign};
 use crate::error::ApiError;
-use crate::extract::{Actor, Json, Path};
+use crate::extract::{Json, Path};
 use axum::Router;
 use axum::extract::State;
 use axum::routing::post;
@@ -104,7 +104,7 @@ pub async fn preview_webhook(Json(input): Json<WebhookIn>) -> Result<Json<SentRe
 pub async fn rotate_secret(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Actor(actor): Actor,
+    ctx: crate::auth::Ctx,
 ) -> Result<Json<SecretRotation>, ApiError> {
     let webhook = live(&state, &id).await?;
     let old = match &webhook.auth {
@@ -132,7 +132,19 @@ pub async fn rotate_secret(
         &old,
         &expires,
         &clock::format(now),
-        &actor,
+        &super::webhooks::logged(
+            &ctx,
+            "rotate_secret",
+            &webhook,
+            webhook_api::ChangeDescription {
+                fields_updated: vec![crate::changes::field(
+                    "auth.secret",
+                    serde_json::json!(crate::changes::CHANGED),
+                    serde_json::json!(crate::changes::CHANGED),
+                )],
+                ..Default::default()
+            },
+        ),
     )
     .await?
     {

@@ -49,7 +49,9 @@ pub async fn sign_in(
         let (failed, oldest) = db::users::failures(&state.db, key, &window_start).await?;
         if failed >= MAX_FAILURES {
             let wait = oldest
-                .and_then(|o| OffsetDateTime::parse(&o, &time::format_description::well_known::Rfc3339).ok())
+                .and_then(|o| {
+                    OffsetDateTime::parse(&o, &time::format_description::well_known::Rfc3339).ok()
+                })
                 .map_or(WINDOW.as_secs(), |o| {
                     u64::try_from((o + WINDOW - now).whole_seconds()).unwrap_or(0) + 1
                 });
@@ -103,7 +105,10 @@ pub async fn sign_in(
     let mut signed_in = user.user;
     signed_in.last_sign_in_at = Some(now_text);
     Ok((
-        [(header::SET_COOKIE, auth::set_cookie(&state.auth, Some(&token)))],
+        [(
+            header::SET_COOKIE,
+            auth::set_cookie(&state.auth, Some(&token)),
+        )],
         Json(Session {
             user: signed_in,
             expires_at,
@@ -150,8 +155,5 @@ pub async fn sign_out(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
 
 /// The routes of this resource, relative to `/api/v1`.
 pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/session",
-        post(sign_in).get(get_session).delete(sign_out),
-    )
+    Router::new().route("/session", post(sign_in).get(get_session).delete(sign_out))
 }

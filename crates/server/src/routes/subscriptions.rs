@@ -4,15 +4,19 @@
 
 use super::webhooks::live;
 use crate::AppState;
+use crate::auth::Ctx;
+use crate::changes::field;
 use crate::clock;
 use crate::db;
+use crate::db::audit::Record;
 use crate::delivery::sample_event_of;
 use crate::error::ApiError;
-use crate::extract::{Actor, Json, Path, QueryPairs};
+use crate::extract::{Json, Path, QueryPairs};
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
+use serde_json::json;
 use webhook_api::subscription::IMPACT_DAYS;
 use webhook_api::topics::TopicFilter;
 use webhook_api::validate::validate_subscription;
@@ -60,7 +64,7 @@ pub async fn get_subscription(
 pub async fn update_subscription(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Actor(actor): Actor,
+    ctx: Ctx,
     Json(input): Json<SubscriptionIn>,
 ) -> Result<Json<Subscription>, ApiError> {
     let current = topic(&state, &id).await?;
@@ -80,13 +84,36 @@ pub async fn update_subscription(
     if unchanged {
         return Ok(Json(current));
     }
+    let mut changes = Vec::new();
+    if input.event_types != current.event_types {
+        changes.push(field(
+            "event_types",
+            json!(current.event_types),
+            json!(input.event_types),
+        ));
+    }
+    if input.resource_types != current.resource_types {
+        changes.push(field(
+            "resource_types",
+            json!(current.resource_types),
+            json!(input.resource_types),
+        ));
+    }
+    if input.severities != current.severities {
+        changes.push(field(
+            "severities",
+            json!(current.severities),
+            json!(input.severities),
+        ));
+    }
+    let record = recorded(&ctx, "subscription.modify", &current).with_changes(changes);
     let written = db::subscriptions::set_filter(
         &state.db,
         &id,
         &input,
         Some(current.version),
         &clock::now(),
-        &actor,
+        &record,
     )
     .await?;
     let now = topic(&state, &id).await?;
@@ -103,9 +130,9 @@ pub async fn update_subscription(
 pub async fn enable_subscription(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    actor: Actor,
+    ctx: Ctx,
 ) -> Result<Json<Subscription>, ApiError> {
-    switch(&state, &id, true, actor).await
+    switch(&state, &id, true, &ctx).await
 }
 
 /// Disable a topic: it routes nothing until enabled again. See `/subscriptions/impact` first.
@@ -115,20 +142,35 @@ pub async fn enable_subscription(
 pub async fn disable_subscription(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    actor: Actor,
+    ctx: Ctx,
 ) -> Result<Json<Subscription>, ApiError> {
-    switch(&state, &id, false, actor).await
+    switch(&state, &id, false, &ctx).await
 }
 
 async fn switch(
     state: &AppState,
     id: &str,
     enabled: bool,
-    Actor(actor): Actor,
+    ctx: &Ctx,
 ) -> Result<Json<Subscription>, ApiError> {
-    topic(state, id).await?;
-    db::subscriptions::set_enabled(&state.db, id, enabled, &clock::now(), &actor).await?;
+    let current = topic(state, id).await?;
+    let verb = if enabled {
+        "subscription.enable"
+    } else {
+        "subscription.disable"
+    };
+    let record = recorded(ctx, verb, &current).with_changes(vec![field(
+        "enabled",
+        json!(current.enabled),
+        json!(enabled),
+    )]);
+    db::subscriptions::set_enabled(&state.db, id, enabled, &clock::now(), &record).await?;
     Ok(Json(topic(state, id).await?))
+}
+
+/// The audit record of `action` on topic `t`.
+fn recorded(ctx: &Ctx, action: &str, t: &Subscription) -> Record {
+    ctx.record(action).target("subscription", &t.id, &t.name_en)
 }
 
 /// Make a webhook a receiver of the topic; adding a receiver again changes nothing.
@@ -142,12 +184,15 @@ async fn switch(
 pub async fn add_receiver(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Actor(actor): Actor,
+    ctx: Ctx,
     Json(input): Json<ReceiverIn>,
 ) -> Result<Json<Subscription>, ApiError> {
-    topic(&state, &id).await?;
-    live(&state, &input.webhook_id).await?;
-    db::subscriptions::add_receiver(&state.db, &id, &input.webhook_id, &clock::now(), &actor)
+    let current = topic(&state, &id).await?;
+    let webhook = live(&state, &input.webhook_id).await?;
+    let record = recorded(&ctx, "subscription.add_receiver", &current).with_changes(vec![
+        crate::changes::added("receivers", json!({"id": webhook.id, "name": webhook.name})),
+    ]);
+    db::subscriptions::add_receiver(&state.db, &id, &input.webhook_id, &clock::now(), &record)
         .await?;
     Ok(Json(topic(&state, &id).await?))
 }
@@ -162,10 +207,17 @@ pub async fn add_receiver(
 pub async fn remove_receiver(
     State(state): State<AppState>,
     Path((id, webhook_id)): Path<(String, String)>,
-    Actor(actor): Actor,
+    ctx: Ctx,
 ) -> Result<Json<Subscription>, ApiError> {
-    topic(&state, &id).await?;
-    db::subscriptions::remove_receiver(&state.db, &id, &webhook_id, &clock::now(), &actor).await?;
+    let current = topic(&state, &id).await?;
+    let record = recorded(&ctx, "subscription.remove_receiver", &current).with_changes(vec![
+        webhook_api::FieldChange {
+            name: "receivers".into(),
+            old_value: Some(json!({"id": webhook_id})),
+            new_value: None,
+        },
+    ]);
+    db::subscriptions::remove_receiver(&state.db, &id, &webhook_id, &clock::now(), &record).await?;
     Ok(Json(topic(&state, &id).await?))
 }
 

@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::auth::{Ctx, Principal, TOKEN_PREFIX, secret};
+use crate::changes::added;
 use crate::clock;
 use crate::db;
 use crate::error::ApiError;
@@ -13,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{delete, get};
 use serde_json::json;
-use webhook_api::{ApiToken, CreatedToken, ErrorBody, FieldChange, FieldErrors, TokenIn};
+use webhook_api::{ApiToken, CreatedToken, ErrorBody, FieldErrors, TokenIn};
 
 /// List the tokens not revoked.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "access",
@@ -56,20 +57,22 @@ pub async fn create_token(
     }
     let expires_at = match input.expires_at.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(t) => match time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339) {
-            Ok(at) if clock::format(at) > now => Some(clock::format(at)),
-            Ok(_) => {
-                errors.insert("expires_at".into(), "Must be in the future.".into());
-                None
+        Some(t) => {
+            match time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339) {
+                Ok(at) if clock::format(at) > now => Some(clock::format(at)),
+                Ok(_) => {
+                    errors.insert("expires_at".into(), "Must be in the future.".into());
+                    None
+                }
+                Err(_) => {
+                    errors.insert(
+                        "expires_at".into(),
+                        "Must be an RFC 3339 time, e.g. 2027-01-31T00:00:00Z.".into(),
+                    );
+                    None
+                }
             }
-            Err(_) => {
-                errors.insert(
-                    "expires_at".into(),
-                    "Must be an RFC 3339 time, e.g. 2027-01-31T00:00:00Z.".into(),
-                );
-                None
-            }
-        },
+        }
     };
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -86,18 +89,13 @@ pub async fn create_token(
         last_used_at: None,
         expires_at,
     };
-    let field = |name: &str, value| FieldChange {
-        name: name.into(),
-        old_value: None,
-        new_value: Some(value),
-    };
     let record = ctx
         .record("token.create")
         .target("token", &api_token.id, &api_token.name)
         .with_changes(vec![
-            field("role", json!(api_token.role)),
-            field("prefix", json!(api_token.prefix)),
-            field("expires_at", json!(api_token.expires_at)),
+            added("role", json!(api_token.role)),
+            added("prefix", json!(api_token.prefix)),
+            added("expires_at", json!(api_token.expires_at)),
         ]);
     db::tokens::insert(
         &state.db,

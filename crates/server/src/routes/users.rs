@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::auth::{Ctx, password};
+use crate::changes::{CHANGED, added, field};
 use crate::clock;
 use crate::db::{self, users::StoredUser};
 use crate::error::ApiError;
@@ -14,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, put};
 use serde_json::json;
-use webhook_api::{ErrorBody, FieldChange, FieldErrors, Role, User, UserIn, UserUpdate};
+use webhook_api::{ErrorBody, FieldErrors, Role, User, UserIn, UserUpdate};
 
 /// List users.
 #[utoipa::path(get, path = "/api/v1/users", tag = "access",
@@ -70,25 +71,6 @@ pub async fn create_user(
     Ok((StatusCode::CREATED, Json(stored.user)))
 }
 
-/// What a secret's old and new value show in a change.
-pub const CHANGED: &str = "(changed)";
-
-fn added(name: &str, value: serde_json::Value) -> FieldChange {
-    FieldChange {
-        name: name.into(),
-        old_value: None,
-        new_value: Some(value),
-    }
-}
-
-fn changed(name: &str, old: serde_json::Value, new: serde_json::Value) -> FieldChange {
-    FieldChange {
-        name: name.into(),
-        old_value: Some(old),
-        new_value: Some(new),
-    }
-}
-
 /// Change a user's display name, role, password or disabled flag.
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "access", request_body = UserUpdate,
     params(("id" = String, Path, description = "User id")),
@@ -116,7 +98,7 @@ pub async fn update_user(
         if name.chars().count() > 100 {
             errors.insert("display_name".into(), "At most 100 characters.".into());
         } else if name != old.display_name {
-            changes.push(changed("display_name", json!(old.display_name), json!(name)));
+            changes.push(field("display_name", json!(old.display_name), json!(name)));
             new.display_name = name;
         }
     }
@@ -127,14 +109,14 @@ pub async fn update_user(
                 "A user is an admin, an operator or a viewer; publisher is for tokens.".into(),
             );
         } else if role != old.role {
-            changes.push(changed("role", json!(old.role), json!(role)));
+            changes.push(field("role", json!(old.role), json!(role)));
             new.role = role;
         }
     }
     if let Some(disabled) = input.disabled
         && disabled != old.disabled
     {
-        changes.push(changed("disabled", json!(old.disabled), json!(disabled)));
+        changes.push(field("disabled", json!(old.disabled), json!(disabled)));
         new.disabled = disabled;
     }
     let mut hash = None;
@@ -144,7 +126,7 @@ pub async fn update_user(
                 errors.insert("password".into(), msg.into());
             }
             Ok(()) => {
-                changes.push(changed("password", json!(CHANGED), json!(CHANGED)));
+                changes.push(field("password", json!(CHANGED), json!(CHANGED)));
                 hash = Some(password::hash(pw).await?);
             }
         }
@@ -155,9 +137,8 @@ pub async fn update_user(
     if changes.is_empty() {
         return Ok(Json(old));
     }
-    let loses_admin = old.role == Role::Admin
-        && !old.disabled
-        && (new.role != Role::Admin || new.disabled);
+    let loses_admin =
+        old.role == Role::Admin && !old.disabled && (new.role != Role::Admin || new.disabled);
     if loses_admin && db::users::enabled_admins(&state.db).await? <= 1 {
         return Err(ApiError::conflict_on(
             "role",

@@ -2,10 +2,13 @@
 //! Secrets are masked on the way out and resolved from their masks on the way in.
 
 use crate::AppState;
+use crate::auth::Ctx;
+use crate::changes;
 use crate::clock;
+use crate::db::webhook_history::Logged;
 use crate::db::{self, WriteError};
 use crate::error::ApiError;
-use crate::extract::{Actor, Json, Path, QueryPairs};
+use crate::extract::{Json, Path, QueryPairs};
 use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -25,6 +28,7 @@ use webhook_api::{
         ("enabled" = Option<bool>, Query, description = "true | false"),
         ("status" = Option<String>, Query, description = "active | awaitingRetry | failed | retryLimitReached | disabled"),
         ("event_type" = Option<String>, Query, description = "A catalog key the webhook subscribes to"),
+        ("deleted" = Option<bool>, Query, description = "true: the deleted webhooks instead, most recently deleted first, paged (admins only; the other filters do not apply)"),
         ("sort" = Option<String>, Query, description = "name | type | status | created_at | updated_at, `-` prefix for descending; default -created_at"),
         ("page" = Option<u32>, Query, description = "From 1"),
         ("page_size" = Option<u32>, Query, description = "1–100, default 20"),
@@ -38,7 +42,12 @@ pub async fn list_webhooks(
     query: QueryPairs,
 ) -> Result<Json<Page<Webhook>>, ApiError> {
     let query = WebhookQuery::from_pairs(query.iter()).map_err(ApiError::Validation)?;
-    let page = db::webhooks::list(&state.db, &query).await?;
+    let page = if query.deleted {
+        // Admins only (the access table's `?deleted=true` entry); the other filters do not apply.
+        db::webhooks::list_deleted(&state.db, query.page, query.page_size).await?
+    } else {
+        db::webhooks::list(&state.db, &query).await?
+    };
     Ok(Json(Page {
         results: page.results.into_iter().map(masked).collect(),
         total_count: page.total_count,
@@ -56,7 +65,7 @@ pub async fn list_webhooks(
     ))]
 pub async fn create_webhook(
     State(state): State<AppState>,
-    Actor(actor): Actor,
+    ctx: Ctx,
     Json(input): Json<WebhookIn>,
 ) -> Result<impl IntoResponse, ApiError> {
     let input = checked(input, &Auth::None)?;
@@ -76,10 +85,16 @@ pub async fn create_webhook(
             version: 1,
             created_at: now.clone(),
             updated_at: now,
-            updated_by: actor,
+            updated_by: ctx.actor(),
         },
     );
-    db::webhooks::insert(&state.db, &webhook)
+    let log = logged(
+        &ctx,
+        "create",
+        &webhook,
+        changes::webhook(None, Some(&webhook)),
+    );
+    db::webhooks::insert(&state.db, &webhook, &log)
         .await
         .map_err(|e| write_error(e, &webhook.name))?;
     // Seed 002: a new webhook gets a VALIDATE call. It is created whatever the receiver does.
@@ -122,7 +137,7 @@ pub async fn get_webhook(
 pub async fn update_webhook(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Actor(actor): Actor,
+    ctx: Ctx,
     Json(input): Json<WebhookIn>,
 ) -> Result<Json<Webhook>, ApiError> {
     let current = live(&state, &id).await?;
@@ -159,8 +174,14 @@ pub async fn update_webhook(
     }
     next.version = current.version + 1;
     next.updated_at = clock::now();
-    next.updated_by = actor;
-    let written = db::webhooks::update(&state.db, &next, current.version)
+    next.updated_by = ctx.actor();
+    let log = logged(
+        &ctx,
+        "modify",
+        &next,
+        changes::webhook(Some(&current), Some(&next)),
+    );
+    let written = db::webhooks::update(&state.db, &next, current.version, &log)
         .await
         .map_err(|e| write_error(e, &next.name))?;
     if !written {
@@ -178,9 +199,16 @@ pub async fn update_webhook(
 pub async fn delete_webhook(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Actor(actor): Actor,
+    ctx: Ctx,
 ) -> Result<StatusCode, ApiError> {
-    if db::webhooks::soft_delete(&state.db, &id, &clock::now(), &actor).await? {
+    let current = live(&state, &id).await?;
+    let log = logged(
+        &ctx,
+        "delete",
+        &current,
+        changes::webhook(Some(&current), None),
+    );
+    if db::webhooks::soft_delete(&state.db, &id, &clock::now(), &log).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(not_found(&id))
@@ -194,9 +222,9 @@ pub async fn delete_webhook(
 pub async fn enable_webhook(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    actor: Actor,
+    ctx: Ctx,
 ) -> Result<Json<Webhook>, ApiError> {
-    switch(&state, &id, true, actor).await
+    switch(&state, &id, true, &ctx).await
 }
 
 /// Disable a webhook; disabling a disabled one returns it unchanged.
@@ -206,9 +234,9 @@ pub async fn enable_webhook(
 pub async fn disable_webhook(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    actor: Actor,
+    ctx: Ctx,
 ) -> Result<Json<Webhook>, ApiError> {
-    switch(&state, &id, false, actor).await
+    switch(&state, &id, false, &ctx).await
 }
 
 /// Count webhooks by type, enabled and status.
@@ -224,7 +252,7 @@ async fn switch(
     state: &AppState,
     id: &str,
     enabled: bool,
-    Actor(actor): Actor,
+    ctx: &Ctx,
 ) -> Result<Json<Webhook>, ApiError> {
     // Re-enabling starts from a clean slate: the worker sets the status again on the next delivery.
     let status = if enabled {
@@ -232,8 +260,35 @@ async fn switch(
     } else {
         WebhookStatus::Disabled
     };
-    db::webhooks::set_enabled(&state.db, id, enabled, status, &clock::now(), &actor).await?;
+    let current = live(state, id).await?;
+    let verb = if enabled { "enable" } else { "disable" };
+    let change = webhook_api::ChangeDescription {
+        fields_updated: vec![changes::field(
+            "enabled",
+            serde_json::json!(current.enabled),
+            serde_json::json!(enabled),
+        )],
+        ..Default::default()
+    };
+    let log = logged(ctx, verb, &current, change);
+    db::webhooks::set_enabled(&state.db, id, enabled, status, &clock::now(), &log).await?;
     Ok(Json(masked(live(state, id).await?)))
+}
+
+/// The history entry and audit record of `verb` (create, modify, …) done to `w`.
+pub(crate) fn logged(
+    ctx: &Ctx,
+    verb: &str,
+    w: &Webhook,
+    change: webhook_api::ChangeDescription,
+) -> Logged {
+    Logged {
+        record: ctx
+            .record(&format!("webhook.{verb}"))
+            .target("webhook", &w.id, &w.name)
+            .with_changes(changes::flat(&change)),
+        change,
+    }
 }
 
 /// A live webhook, or 404.

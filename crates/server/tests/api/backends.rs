@@ -9,6 +9,7 @@ use webhook_api::{
     Auth, FailureDetails, MessageLanguage, PayloadFormat, Sort, SortField, Webhook, WebhookQuery,
     WebhookStatus, WebhookType,
 };
+use webhook_server::db::webhook_history::Logged;
 use webhook_server::db::{self, Db};
 
 /// Names, URLs and descriptions where case folding, wildcards and sort order could differ.
@@ -126,6 +127,7 @@ fn queries(count: usize) -> Vec<WebhookQuery> {
             search: searches[rng.next(searches.len())].map(str::to_string),
             kind: [None, Some(WebhookType::Events), Some(WebhookType::Alarms)][rng.next(3)],
             enabled: [None, Some(true), Some(false)][rng.next(3)],
+            deleted: false,
             status: if rng.next(3) == 0 {
                 Some(WebhookStatus::ALL[rng.next(5)])
             } else {
@@ -148,14 +150,21 @@ fn queries(count: usize) -> Vec<WebhookQuery> {
 
 async fn fill(db: &Db, all: &[Webhook]) {
     for w in all {
-        db::webhooks::insert(db, w).await.unwrap();
+        db::webhooks::insert(db, w, &Logged::system("create", &w.id, &w.name))
+            .await
+            .unwrap();
     }
     // A few soft deletes: gone from lists and counts on both.
     for w in all.iter().step_by(17) {
         assert!(
-            db::webhooks::soft_delete(db, &w.id, "2026-11-30T00:00:00.000Z", "test")
-                .await
-                .unwrap()
+            db::webhooks::soft_delete(
+                db,
+                &w.id,
+                "2026-11-30T00:00:00.000Z",
+                &Logged::system("delete", &w.id, &w.name),
+            )
+            .await
+            .unwrap()
         );
     }
 }
@@ -208,7 +217,12 @@ async fn the_list_and_its_counts_are_the_same_on_sqlite_and_postgresql() {
         clash.id = "0190a000-0000-7000-8000-999999999999".into();
         clash.name = clash.name.to_uppercase();
         assert!(matches!(
-            db::webhooks::insert(db, &clash).await,
+            db::webhooks::insert(
+                db,
+                &clash,
+                &Logged::system("create", &clash.id, &clash.name)
+            )
+            .await,
             Err(db::WriteError::NameTaken)
         ));
     }

@@ -1,7 +1,6 @@
 //! The outbox survives `kill -9`: events accepted by the real binary are all delivered after a
 //! restart on the same database, and a message sent twice carries the same `webhook-id`.
 
-use crate::helpers::client;
 use crate::receiver::Receiver;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};

@@ -89,7 +89,11 @@ pub async fn admin_token(address: &str) -> String {
         .send()
         .await
         .expect("create a token");
-    assert_eq!(created.status(), StatusCode::CREATED, "creating the admin token");
+    assert_eq!(
+        created.status(),
+        StatusCode::CREATED,
+        "creating the admin token"
+    );
     let body: Value = created.json().await.unwrap();
     body["token"].as_str().unwrap().to_string()
 }
@@ -120,10 +124,7 @@ pub fn client_with_token(token: &str) -> Client {
         reqwest::header::AUTHORIZATION,
         format!("Bearer {token}").parse().unwrap(),
     );
-    Client::builder()
-        .default_headers(headers)
-        .build()
-        .unwrap()
+    Client::builder().default_headers(headers).build().unwrap()
 }
 
 /// An HTTP client for tests. The server picks rustls' crypto provider once per process; the tests'

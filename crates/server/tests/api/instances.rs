@@ -5,7 +5,7 @@
 //! being sent by two instances at once. Needs `WEBHOOK_TEST_POSTGRES` (`scripts/with-postgres.sh`);
 //! skipped without it.
 
-use crate::helpers::{client, create_database, postgres_server, webhook_body};
+use crate::helpers::{create_database, postgres_server, webhook_body};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
@@ -68,7 +68,7 @@ fn start_all(url: &str, dir: &Path) -> Vec<Instance> {
             let log = dir.join(format!("instance-{n}.log"));
             let child = Command::new(env!("CARGO_BIN_EXE_webhook-server"))
                 .env("WEBHOOK_LISTEN", "127.0.0.1:0")
-        .env("WEBHOOK_ADMIN_PASSWORD", crate::helpers::ADMIN_PASSWORD)
+                .env("WEBHOOK_ADMIN_PASSWORD", crate::helpers::ADMIN_PASSWORD)
                 .env("WEBHOOK_DATABASE_URL", url)
                 .env("WEBHOOK_DIST", dir.join("dist"))
                 .env("WEBHOOK_ALLOW_TARGETS", "127.0.0.0/8")
