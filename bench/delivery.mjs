@@ -178,6 +178,8 @@ async function main() {
   });
   const PG_URL = process.env.BENCH_POSTGRES || process.env.WEBHOOK_TEST_POSTGRES || '';
   const PG_BATCH = 256; // the server's default --delivery-commit-batch
+  const ADMIN_PASSWORD = 'bench-admin-password';
+  const SECRET_KEY = randomBytes(32).toString('base64');
   const PG_CASES = list('BENCH_PG_INSTANCES', '1,3').map((n) => {
     if (!/^[1-9][0-9]?$/.test(n)) {
       console.error(`BENCH_PG_INSTANCES: '${n}' is not a number of instances in 1..99`);
@@ -238,8 +240,11 @@ async function main() {
   if (PG_URL && !help.includes('postgres://')) throw new Error(`${server} does not take postgres:// URLs: rebuild it`);
 
   // --- HTTP ---
+  /** Sent with every API request: the admin token of the current case (see `signIn`). */
+  let auth = {};
   /** One request; resolves to the status, the body text and the time it took in ms. */
   function request(agent, port, method, path, body, headers = {}) {
+    headers = { ...auth, ...headers };
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
       const start = now();
@@ -257,7 +262,7 @@ async function main() {
         (res) => {
           const chunks = [];
           res.on('data', (c) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8'), ms: now() - start, end: now() }));
+          res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), ms: now() - start, end: now() }));
           res.on('error', reject);
         },
       );
@@ -382,6 +387,9 @@ async function main() {
         ...process.env,
         WEBHOOK_ALLOW_TARGETS: '127.0.0.0/8',
         WEBHOOK_ONLY_ALLOWED_TARGETS: 'true',
+        WEBHOOK_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        // One key for every instance of a case (they share the database).
+        WEBHOOK_SECRET_KEY: SECRET_KEY,
         RUST_LOG: process.env.BENCH_RUST_LOG ?? 'warn',
       },
       stdio: ['ignore', 'pipe', errFd],
@@ -453,6 +461,7 @@ async function main() {
       await stop();
       throw failed.reason;
     }
+    await signIn(servers[0].port);
     return {
       ports: servers.map((s) => s.port),
       pids: servers.map((s) => s.pid),
@@ -466,6 +475,20 @@ async function main() {
       },
       stop,
     };
+  }
+
+  /**
+   * Signs in as the case's admin and creates the API token every later request carries, as a
+   * producer's script would (one token lookup per request, like any authenticated client).
+   */
+  async function signIn(port) {
+    auth = {};
+    const session = await request(undefined, port, 'POST', '/api/v1/session', { username: 'admin', password: ADMIN_PASSWORD });
+    if (session.status !== 200) throw new Error(`sign-in: HTTP ${session.status} ${session.text}`);
+    const cookie = /wc_session=[^;]+/.exec(session.headers['set-cookie']?.join(';') ?? '')?.[0];
+    const token = await request(undefined, port, 'POST', '/api/v1/tokens', { name: 'bench', role: 'admin' }, { cookie, 'x-requested-with': 'bench' });
+    if (token.status !== 201) throw new Error(`creating the bench token: HTTP ${token.status} ${token.text}`);
+    auth = { authorization: `Bearer ${JSON.parse(token.text).token}` };
   }
 
   // --- the bench's webhooks and events ---

@@ -46,8 +46,11 @@ const CONCURRENCY = envInt('BENCH_CONCURRENCY', 16, 1, 256);
 
 const url = new URL(base);
 
+/** Sent with every request once signed in: an admin API token (see `signIn`). */
+let auth = {};
+
 /** One HTTP request on `agent`; resolves to the status, the body text and the time in ms. */
-function request(agent, method, path, body) {
+function request(agent, method, path, body, extra = {}) {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const start = performance.now();
@@ -59,14 +62,14 @@ function request(agent, method, path, body) {
         path,
         agent,
         headers: payload
-          ? { 'content-type': 'application/json', 'content-length': payload.length, accept: 'application/json' }
-          : { accept: 'application/json' },
+          ? { 'content-type': 'application/json', 'content-length': payload.length, accept: 'application/json', ...auth, ...extra }
+          : { accept: 'application/json', ...auth, ...extra },
       },
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () =>
-          resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - start }),
+          resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - start }),
         );
         res.on('error', reject);
       },
@@ -225,6 +228,21 @@ async function measure() {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Signs in as admin (the password list-latency.sh gives the server) and keeps an admin API token
+ * for every later request, as a script would: each measured request pays its token lookup.
+ */
+async function signIn() {
+  const password = process.env.BENCH_ADMIN_PASSWORD ?? 'bench-admin-password';
+  const session = await request(undefined, 'POST', '/api/v1/session', { username: 'admin', password });
+  if (session.status !== 200) throw new Error(`sign-in: HTTP ${session.status} ${session.text}`);
+  const cookie = /wc_session=[^;]+/.exec((session.headers['set-cookie'] ?? []).join(';'))?.[0];
+  const token = await request(undefined, 'POST', '/api/v1/tokens', { name: 'bench', role: 'admin' }, { cookie, 'x-requested-with': 'bench' });
+  if (token.status !== 201) throw new Error(`creating the bench token: HTTP ${token.status} ${token.text}`);
+  auth = { authorization: `Bearer ${JSON.parse(token.text).token}` };
+}
+
+await signIn();
 const fillSeconds = await fill();
 const check = JSON.parse((await request(undefined, 'GET', '/api/v1/webhooks?page_size=1')).text);
 if (check.total_count !== WEBHOOKS) throw new Error(`expected ${WEBHOOKS} webhooks, the list says ${check.total_count}`);

@@ -50,6 +50,9 @@ keep="${BENCH_KEEP_DB:-}"
 [[ "$keep" == 0 ]] && keep=""
 
 server="${WEBHOOK_SERVER:-$root/target/release/webhook-server}"
+# The first administrator's password of each fresh database; list-latency.mjs signs in with it.
+admin_password="bench-admin-password"
+export BENCH_ADMIN_PASSWORD="$admin_password"
 if [[ -z "${WEBHOOK_SERVER:-}" && ! -x "$server" ]]; then
   echo "list-latency: building the release server (cargo build --release -p webhook-server)" >&2
   cargo build --release -p webhook-server >&2
@@ -114,6 +117,7 @@ pg_url() {
 
 # Starts the server on database URL $1 and sets $base to its address.
 start_server() {
+  WEBHOOK_ADMIN_PASSWORD="$admin_password" WEBHOOK_SECRET_KEY="$(head -c 32 /dev/urandom | base64)" \
   "$server" --listen 127.0.0.1:0 --database-url "$1" --dist "$dist" \
     >"$work/server.out" 2>"$work/server.err" &
   server_pid=$!

@@ -2,6 +2,7 @@
 //! environment variable, parsed once at start.
 
 use crate::auth::AuthSettings;
+use crate::db::cipher::KeySource;
 use crate::db::{OpenOptions, Synchronous};
 use crate::delivery::DeliverySettings;
 use crate::delivery::policy::TargetPolicy;
@@ -112,6 +113,17 @@ pub struct Config {
     #[arg(long, env = "WEBHOOK_SESSION_LIFETIME", default_value = "7d", value_parser = parse_duration)]
     pub session_lifetime: Duration,
 
+    /// The file holding the key (32 bytes, base64) that seals receivers' secrets in the
+    /// database. Default: `secret.key` beside the SQLite file, or `data/secret.key` with
+    /// PostgreSQL; generated on the first start of a new database. Back it up with the database.
+    #[arg(long, env = "WEBHOOK_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<PathBuf>,
+
+    /// The key itself (base64), instead of a file: `WEBHOOK_SECRET_KEY`. Several instances on one
+    /// PostgreSQL database must share the key.
+    #[arg(long, env = "WEBHOOK_SECRET_KEY", hide = true, hide_env_values = true)]
+    pub secret_key: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -144,6 +156,11 @@ impl Config {
         OpenOptions {
             synchronous: self.sqlite_synchronous,
             max_connections: self.database_max_connections,
+            secret_key: match (&self.secret_key, &self.secret_key_file) {
+                (Some(key), _) => Some(KeySource::Value(key.clone())),
+                (None, Some(file)) => Some(KeySource::File(file.clone())),
+                (None, None) => None,
+            },
         }
     }
 
@@ -181,6 +198,8 @@ impl Default for Config {
                 .unwrap_or(NonZeroUsize::MIN),
             delivery_lease: delivery.lease,
             admin_password: None,
+            secret_key_file: None,
+            secret_key: None,
             public_url: None,
             session_idle_timeout: AuthSettings::default().idle_timeout,
             session_lifetime: AuthSettings::default().lifetime,

@@ -69,3 +69,8 @@ CREATE TABLE webhook_versions (
     change     TEXT NOT NULL,
     PRIMARY KEY (webhook_id, version)
 );
+
+CREATE TABLE settings (
+    key   TEXT COLLATE "C" PRIMARY KEY,
+    value TEXT NOT NULL
+);

@@ -78,3 +78,9 @@ CREATE TABLE webhook_versions (
     change     TEXT NOT NULL,
     PRIMARY KEY (webhook_id, version)
 );
+
+-- Server-wide values, e.g. the check value of the key that seals receivers' secrets.
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

@@ -46,7 +46,7 @@ pub async fn next_due(db: &Db) -> Result<Option<String>, sqlx::Error> {
 /// stopped or died are due again at once. On PostgreSQL other instances may be sending what
 /// they claimed, so nothing is released; a dead instance's claims lapse with their lease.
 pub async fn release_claims(db: &Db, now: &str) -> Result<u64, sqlx::Error> {
-    let Db::Sqlite(store) = db else {
+    let super::Backend::Sqlite(store) = db.backend() else {
         return Ok(0);
     };
     let _turn = db.write_turn().await;

@@ -31,11 +31,13 @@
 //! statements and in the row decoder.
 
 pub mod audit;
+pub mod cipher;
 pub mod claims;
 pub mod deliveries;
 pub mod delivery_log;
 pub mod event_log;
 pub mod postgres;
+pub mod settings;
 pub mod sqlite;
 pub mod subscriptions;
 pub mod tokens;
@@ -53,11 +55,26 @@ use sqlx::postgres::{PgPool, PgRow};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Postgres, Row, Sqlite, Transaction};
 
-/// The database: one of the two backends' connection pools. Cheap to clone.
+/// The database: one of the two backends' connection pools, and the cipher of the secrets it
+/// stores ([`cipher`]). Cheap to clone.
 #[derive(Debug, Clone)]
-pub enum Db {
+pub struct Db {
+    backend: Backend,
+    cipher: std::sync::Arc<cipher::Cipher>,
+}
+
+/// The connection pool of either backend.
+#[derive(Debug, Clone)]
+pub enum Backend {
     Sqlite(sqlite::Store),
     Postgres(PgPool),
+}
+
+impl Backend {
+    /// Itself: so `on_db!` takes a `Backend` as well as a `Db`.
+    pub fn backend(&self) -> &Backend {
+        self
+    }
 }
 
 /// A transaction on either backend; dropped without [`Tx::commit`], it rolls back. On SQLite it
@@ -71,14 +88,14 @@ pub enum Tx {
 /// `&PgPool`) and `$pg` true on PostgreSQL.
 macro_rules! on_db {
     ($db:expr, |$pool:ident, $pg:ident| $body:expr) => {
-        match $db {
-            $crate::db::Db::Sqlite(store) => {
+        match $db.backend() {
+            $crate::db::Backend::Sqlite(store) => {
                 #[allow(unused_variables)]
                 let $pg = false;
                 let $pool = &store.pool;
                 $body
             }
-            $crate::db::Db::Postgres($pool) => {
+            $crate::db::Backend::Postgres($pool) => {
                 #[allow(unused_variables)]
                 let $pg = true;
                 $body
@@ -128,16 +145,23 @@ pub enum OpenError {
     Connect { url: String, source: sqlx::Error },
     #[error("cannot migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    SecretKey(String),
+    #[error("cannot seal the stored secrets: {0}")]
+    Seal(sqlx::Error),
 }
 
 /// How the database is opened, beyond its URL.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct OpenOptions {
     /// SQLite only: its `PRAGMA synchronous`.
     pub synchronous: Synchronous,
     /// PostgreSQL only: connections this instance's pool may hold (one more listens for
     /// notifications). All instances together must stay under the server's `max_connections`.
     pub max_connections: u32,
+    /// The key that seals stored secrets; None: the default key file for the URL
+    /// ([`cipher::default_key_file`]).
+    pub secret_key: Option<cipher::KeySource>,
 }
 
 impl Default for OpenOptions {
@@ -145,6 +169,7 @@ impl Default for OpenOptions {
         Self {
             synchronous: Synchronous::default(),
             max_connections: 16,
+            secret_key: None,
         }
     }
 }
@@ -159,17 +184,24 @@ pub async fn open(url: &str) -> Result<Db, OpenError> {
 /// one empty PostgreSQL database at once migrate it once (sqlx's migrator holds an advisory lock
 /// while it runs).
 pub async fn open_with(url: &str, options: OpenOptions) -> Result<Db, OpenError> {
-    if url.starts_with("sqlite:") {
-        sqlite::open(url, options.synchronous)
-            .await
-            .map(|pool| Db::Sqlite(sqlite::Store::new(pool)))
+    let backend = if url.starts_with("sqlite:") {
+        Backend::Sqlite(sqlite::Store::new(
+            sqlite::open(url, options.synchronous).await?,
+        ))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        postgres::open(url, options.max_connections)
-            .await
-            .map(Db::Postgres)
+        Backend::Postgres(postgres::open(url, options.max_connections).await?)
     } else {
-        Err(OpenError::Unsupported(redact(url)))
-    }
+        return Err(OpenError::Unsupported(redact(url)));
+    };
+    let source = options
+        .secret_key
+        .unwrap_or_else(|| cipher::KeySource::File(cipher::default_key_file(url)));
+    let cipher = cipher::load(&backend, &source).await?;
+    let db = Db::new(backend, cipher);
+    webhooks::seal_stored_secrets(&db)
+        .await
+        .map_err(OpenError::Seal)?;
+    Ok(db)
 }
 
 /// A database URL without its password, for messages and logs.
@@ -184,8 +216,24 @@ pub fn redact(url: &str) -> String {
 }
 
 impl Db {
+    pub fn new(backend: Backend, cipher: cipher::Cipher) -> Self {
+        Self {
+            backend,
+            cipher: std::sync::Arc::new(cipher),
+        }
+    }
+
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// Seals and opens the secrets this database stores.
+    pub fn cipher(&self) -> &cipher::Cipher {
+        &self.cipher
+    }
+
     pub fn is_postgres(&self) -> bool {
-        matches!(self, Db::Postgres(_))
+        matches!(self.backend, Backend::Postgres(_))
     }
 
     /// Starts a transaction: every write goes through one. On SQLite it first waits for the
@@ -193,12 +241,12 @@ impl Db {
     /// transaction that read first cannot become a writer after another connection committed
     /// (SQLITE_BUSY at once, without waiting).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match self {
-            Db::Sqlite(store) => {
+        Ok(match &self.backend {
+            Backend::Sqlite(store) => {
                 let turn = store.write_turn().await;
                 Tx::Sqlite(store.pool.begin_with("BEGIN IMMEDIATE").await?, turn)
             }
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Backend::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
 
@@ -206,18 +254,18 @@ impl Db {
     /// dropped: for a write of one statement outside [`Db::begin`]. Nothing to wait for on
     /// PostgreSQL, whose writers lock rows, not the database.
     pub async fn write_turn(&self) -> Option<sqlite::WriteTurn> {
-        match self {
-            Db::Sqlite(store) => Some(store.write_turn().await),
-            Db::Postgres(_) => None,
+        match &self.backend {
+            Backend::Sqlite(store) => Some(store.write_turn().await),
+            Backend::Postgres(_) => None,
         }
     }
 
     /// Whether the database answers and holds every migration this binary knows, applied
     /// successfully (another instance, newer or older, may share it): for `/readyz`.
     pub async fn check(&self) -> Result<(), String> {
-        let expected = match self {
-            Db::Sqlite(_) => sqlite::MIGRATOR.iter().count(),
-            Db::Postgres(_) => postgres::MIGRATOR.iter().count(),
+        let expected = match &self.backend {
+            Backend::Sqlite(_) => sqlite::MIGRATOR.iter().count(),
+            Backend::Postgres(_) => postgres::MIGRATOR.iter().count(),
         };
         let applied: i64 = on_db!(self, |pool, pg| sqlx::query_scalar(
             "SELECT COUNT(*) FROM _sqlx_migrations WHERE success"

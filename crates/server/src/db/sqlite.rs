@@ -151,7 +151,10 @@ mod tests {
         ))
         .unwrap();
         let accepting = tokio::spawn({
-            let db = Db::Sqlite(Store::new(pool.clone()));
+            let db = Db::new(
+                crate::db::Backend::Sqlite(Store::new(pool.clone())),
+                crate::db::cipher::Cipher::random(),
+            );
             async move { deliveries::accept_events(&db, &[("e1".into(), event)], "t").await }
         });
         tokio::time::sleep(Duration::from_millis(200)).await;

@@ -18,9 +18,9 @@ use webhook_api::{Page, SortField, Webhook, WebhookQuery};
 pub async fn list(db: &super::Db, query: &WebhookQuery) -> Result<Page<Webhook>, sqlx::Error> {
     let search = query.search.as_deref().map(Search::new);
     let search = search.as_ref();
-    let (total, rows) = match db {
-        super::Db::Sqlite(store) => count_sqlite(&store.pool, query, search).await?,
-        super::Db::Postgres(pool) => {
+    let (total, rows) = match db.backend() {
+        super::Backend::Sqlite(store) => count_sqlite(&store.pool, query, search).await?,
+        super::Backend::Postgres(pool) => {
             let mut count = QueryBuilder::<sqlx::Postgres>::new("SELECT COUNT(*) FROM webhooks");
             push_filters(&mut count, query, search, Plan::Plain);
             (count.build_query_scalar().fetch_one(pool).await?, None)
@@ -43,7 +43,7 @@ pub async fn list(db: &super::Db, query: &WebhookQuery) -> Result<Page<Webhook>,
         query, search, plan, limit, offset
     )
     .build()
-    .try_map(|row| from_row(&row))
+    .try_map(|row| from_row(&row, db.cipher()))
     .fetch_all(pool)
     .await)?;
     Ok(Page {

@@ -22,8 +22,8 @@ pub async fn rotate_secret(
          version = version + 1, updated_at = $4, updated_by = $5 WHERE id = $6 \
          AND deleted_at IS NULL RETURNING version",
     )
-    .bind(json(auth))
-    .bind(previous_secret)
+    .bind(db.cipher().seal(&json(auth)))
+    .bind(db.cipher().seal(previous_secret))
     .bind(expires_at)
     .bind(at)
     .bind(&logged.record.actor)
@@ -35,14 +35,15 @@ pub async fn rotate_secret(
 
 /// The rotated-out secret of a webhook while it still signs at `now`.
 pub async fn previous_secret(db: &Db, id: &str, now: &str) -> Result<Option<String>, sqlx::Error> {
-    on_db!(db, |pool, pg| sqlx::query_scalar(
+    let sealed: Option<String> = on_db!(db, |pool, pg| sqlx::query_scalar(
         "SELECT previous_secret FROM webhooks WHERE id = $1 AND previous_secret IS NOT NULL \
          AND previous_secret_expires_at > $2",
     )
     .bind(id)
     .bind(now)
     .fetch_optional(pool)
-    .await)
+    .await)?;
+    sealed.map(|s| db.cipher().open(&s)).transpose()
 }
 
 /// Records delivery health (the worker's, not an edit: no new version). Only an enabled webhook

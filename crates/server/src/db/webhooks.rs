@@ -1,6 +1,7 @@
 //! Every SQL statement about webhooks. Rows hold the real secrets: the [`Webhook`] values going in
 //! and out of here are unmasked, and masking is the caller's job before anything leaves the server.
 
+use super::cipher::Cipher;
 use super::webhook_history::{self, Logged};
 use super::{Cols, Db, Tx, WriteError, json, on_db, on_tx};
 use webhook_api::{Webhook, WebhookStat, WebhookStatus, WebhookType};
@@ -45,7 +46,7 @@ pub async fn insert(db: &Db, w: &Webhook, logged: &Logged) -> Result<(), WriteEr
     .bind(w.kind.as_str())
     .bind(&w.url)
     .bind(w.language.as_str())
-    .bind(json(&w.auth))
+    .bind(db.cipher().seal(&json(&w.auth)))
     .bind(json(&w.headers))
     .bind(json(&w.event_types))
     .bind(w.enabled)
@@ -86,8 +87,8 @@ pub async fn update(
          language = $6, auth = $7, headers = $8, event_types = $9, enabled = $10, status = $11, \
          failure_details = $12, batch_size = $13, timeout = $14, tags = $15, version = $16, \
          updated_at = $17, updated_by = $18, format = $19, use_template = $20, msg_key = $21, \
-         body = $22, previous_secret = CASE WHEN auth = $7 THEN previous_secret END, \
-         previous_secret_expires_at = CASE WHEN auth = $7 THEN previous_secret_expires_at END \
+         body = $22, previous_secret_expires_at = $25, \
+         previous_secret = CASE WHEN CAST($25 AS TEXT) IS NULL THEN NULL ELSE previous_secret END \
          WHERE id = $23 AND version = $24 AND deleted_at IS NULL",
     )
     .bind(&w.name)
@@ -96,7 +97,7 @@ pub async fn update(
     .bind(w.kind.as_str())
     .bind(&w.url)
     .bind(w.language.as_str())
-    .bind(json(&w.auth))
+    .bind(db.cipher().seal(&json(&w.auth)))
     .bind(json(&w.headers))
     .bind(json(&w.event_types))
     .bind(w.enabled)
@@ -106,8 +107,6 @@ pub async fn update(
     .bind(i64::from(w.timeout))
     .bind(json(&w.tags))
     .bind(w.version)
-    // A secret replaced by a modify stops signing at once (it may have leaked); only a rotation
-    // keeps the old one for an overlap: `auth = $7` compares the stored, old value.
     .bind(&w.updated_at)
     .bind(&w.updated_by)
     .bind(w.format.as_str())
@@ -116,6 +115,9 @@ pub async fn update(
     .bind(json(&w.body))
     .bind(&w.id)
     .bind(expected_version)
+    // A secret replaced by a modify stops signing at once (it may have leaked): the caller
+    // clears the overlap then, and the previous secret goes with it. Only a rotation keeps one.
+    .bind(&w.previous_secret_expires_at)
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))
@@ -150,7 +152,7 @@ async fn replace_event_types(tx: &mut Tx, id: &str, keys: &[String]) -> Result<(
 pub async fn find(db: &Db, id: &str) -> Result<Option<Webhook>, sqlx::Error> {
     on_db!(db, |pool, pg| sqlx::query(FIND)
         .bind(id)
-        .try_map(|row| from_row(&row))
+        .try_map(|row| from_row(&row, db.cipher()))
         .fetch_optional(pool)
         .await)
 }
@@ -169,9 +171,8 @@ pub async fn set_enabled(
     logged: &Logged,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let version: Option<i64> =
-        on_tx!(&mut tx, |conn, pg| {
-            sqlx::query_scalar(
+    let version: Option<i64> = on_tx!(&mut tx, |conn, pg| {
+        sqlx::query_scalar(
         "UPDATE webhooks SET enabled = $1, status = $2, version = version + 1, updated_at = $3, \
          updated_by = $4 WHERE id = $5 AND deleted_at IS NULL AND enabled <> $1 RETURNING version",
     )
@@ -182,7 +183,7 @@ pub async fn set_enabled(
     .bind(id)
     .fetch_optional(conn)
     .await
-        })?;
+    })?;
     webhook_history::commit_version(tx, id, version, at, logged).await
 }
 
@@ -231,7 +232,7 @@ pub async fn find_deleted(db: &Db, id: &str) -> Result<Option<Webhook>, sqlx::Er
         " WHERE id = $1 AND deleted_at IS NOT NULL"
     ))
     .bind(id)
-    .try_map(|row| from_row(&row))
+    .try_map(|row| from_row(&row, db.cipher()))
     .fetch_optional(pool)
     .await)
 }
@@ -254,13 +255,53 @@ pub async fn list_deleted(
     ))
     .bind(i64::from(page_size))
     .bind(offset)
-    .try_map(|row| from_row(&row))
+    .try_map(|row| from_row(&row, db.cipher()))
     .fetch_all(pool)
     .await)?;
     Ok(webhook_api::Page {
         results,
         total_count: super::count(total),
     })
+}
+
+/// Seals every stored secret still in clear (rows written before encryption existed), in one
+/// transaction at start. Nothing to do, and one quick read, once they all are.
+pub async fn seal_stored_secrets(db: &Db) -> Result<u64, sqlx::Error> {
+    let rows: Vec<(String, String, Option<String>)> = on_db!(db, |pool, pg| sqlx::query_as(
+        "SELECT id, auth, previous_secret FROM webhooks WHERE auth NOT LIKE 'enc:%' \
+         OR (previous_secret IS NOT NULL AND previous_secret NOT LIKE 'enc:%')"
+    )
+    .fetch_all(pool)
+    .await)?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let cipher = db.cipher();
+    let seal = |s: &str| {
+        if Cipher::is_sealed(s) {
+            s.to_string()
+        } else {
+            cipher.seal(s)
+        }
+    };
+    let mut tx = db.begin().await?;
+    for (id, auth, previous) in &rows {
+        on_tx!(&mut tx, |conn, pg| sqlx::query(
+            "UPDATE webhooks SET auth = $1, previous_secret = $2 WHERE id = $3"
+        )
+        .bind(seal(auth))
+        .bind(previous.as_deref().map(seal))
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(drop))?;
+    }
+    tx.commit().await?;
+    tracing::info!(
+        webhooks = rows.len(),
+        "sealed the stored secrets of existing webhooks"
+    );
+    Ok(rows.len() as u64)
 }
 
 /// Counts of live webhooks by type, enabled and status; every key present, zeros included.
@@ -292,8 +333,8 @@ pub async fn stat(db: &Db) -> Result<WebhookStat, sqlx::Error> {
     Ok(stat)
 }
 
-/// A webhook row (the columns of [`SELECT`]) on either backend.
-pub(super) fn from_row(row: &impl Cols) -> Result<Webhook, sqlx::Error> {
+/// A webhook row (the columns of [`SELECT`]) on either backend; its auth opened with `cipher`.
+pub(super) fn from_row(row: &impl Cols, cipher: &Cipher) -> Result<Webhook, sqlx::Error> {
     Ok(Webhook {
         id: row.text("id")?,
         name: row.text("name")?,
@@ -301,7 +342,7 @@ pub(super) fn from_row(row: &impl Cols) -> Result<Webhook, sqlx::Error> {
         kind: row.wire("type")?,
         url: row.text("url")?,
         language: row.wire("language")?,
-        auth: row.json("auth")?,
+        auth: super::parse_json(&cipher.open(&row.text("auth")?)?)?,
         headers: row.json("headers")?,
         event_types: row.json("event_types")?,
         enabled: row.flag("enabled")?,

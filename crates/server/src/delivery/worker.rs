@@ -58,12 +58,12 @@ async fn stop_asked(stopping: &mut watch::Receiver<bool>) {
 
 async fn run(db: Db, deliverer: Deliverer, mut stopping: watch::Receiver<bool>) {
     let _running = Running::start(&deliverer);
-    let _listener = match &db {
-        Db::Postgres(pool) => Some(AbortOnDrop(db::postgres::spawn_listener(
+    let _listener = match db.backend() {
+        db::Backend::Postgres(pool) => Some(AbortOnDrop(db::postgres::spawn_listener(
             pool.clone(),
             deliverer.wake.clone(),
         ))),
-        Db::Sqlite(_) => None,
+        db::Backend::Sqlite(_) => None,
     };
     match db::claims::release_claims(&db, &clock::now()).await {
         Ok(0) => {}

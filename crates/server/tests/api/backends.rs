@@ -176,16 +176,15 @@ async fn the_list_and_its_counts_are_the_same_on_sqlite_and_postgresql() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let sqlite = db::open(&format!("sqlite://{}", dir.path().join("c.db").display()))
-        .await
-        .unwrap();
+    let sqlite =
+        crate::helpers::open_db(&format!("sqlite://{}", dir.path().join("c.db").display())).await;
     let pg_url = format!(
         "{}/compare_{}",
         server.rsplit_once('/').unwrap().0,
         uuid::Uuid::now_v7().simple()
     );
     create_database(&pg_url).await;
-    let postgres = db::open(&pg_url).await.unwrap();
+    let postgres = crate::helpers::open_db(&pg_url).await;
     assert!(postgres.is_postgres() && !sqlite.is_postgres());
 
     let all = webhooks(800);

@@ -32,6 +32,7 @@ fn start_on(url: &str, dist: &Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_webhook-server"))
         .env("WEBHOOK_LISTEN", "127.0.0.1:0")
         .env("WEBHOOK_ADMIN_PASSWORD", crate::helpers::ADMIN_PASSWORD)
+        .env("WEBHOOK_SECRET_KEY", crate::helpers::TEST_SECRET_KEY)
         .env("WEBHOOK_DATABASE_URL", url)
         .env("WEBHOOK_DIST", dist)
         .env("WEBHOOK_ALLOW_TARGETS", "127.0.0.0/8")
@@ -197,7 +198,7 @@ async fn sigterm_lets_the_deliveries_in_flight_finish_and_be_recorded() {
         arrived.len() < EVENTS,
         "all were sent before the stop took effect"
     );
-    let db = webhook_server::db::open(&url).await.unwrap();
+    let db = crate::helpers::open_db(&url).await;
     let mut succeeded = BTreeSet::new();
     let mut page = 1;
     loop {

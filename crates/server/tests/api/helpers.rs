@@ -44,6 +44,7 @@ pub async fn spawn_app_with(dir: Arc<TempDir>, tweak: impl FnOnce(&mut Config)) 
     create_database(&url).await;
     let mut config = Config {
         admin_password: Some(ADMIN_PASSWORD.into()),
+        secret_key: Some(TEST_SECRET_KEY.into()),
         listen: "127.0.0.1:0".into(),
         database_url: url,
         dist: dir.path().join("dist"),
@@ -65,6 +66,22 @@ pub async fn spawn_app_with(dir: Arc<TempDir>, tweak: impl FnOnce(&mut Config)) 
         address,
         dir,
     }
+}
+
+/// The key that seals stored secrets in every test server (`WEBHOOK_SECRET_KEY`).
+pub const TEST_SECRET_KEY: &str = "d2ViaG9vay1jb25zb2xlLXRlc3Qta2V5LTMyYnl0ZXM=";
+
+/// Opens a test server's database directly, with its key.
+pub async fn open_db(url: &str) -> webhook_server::db::Db {
+    let options = webhook_server::db::OpenOptions {
+        secret_key: Some(webhook_server::db::cipher::KeySource::Value(
+            TEST_SECRET_KEY.into(),
+        )),
+        ..Default::default()
+    };
+    webhook_server::db::open_with(url, options)
+        .await
+        .expect("the test database opens")
 }
 
 /// The first administrator's password in every test server (`--admin-password`).
@@ -289,9 +306,7 @@ impl TestApp {
 
     /// The webhook as stored, secrets included, read straight from the database.
     pub async fn stored(&self, id: &str) -> Option<Webhook> {
-        let db = webhook_server::db::open(&database_url(&self.dir))
-            .await
-            .unwrap();
+        let db = open_db(&database_url(&self.dir)).await;
         let found = webhook_server::db::webhooks::find(&db, id).await.unwrap();
         db.close().await;
         found

@@ -69,6 +69,7 @@ fn start_all(url: &str, dir: &Path) -> Vec<Instance> {
             let child = Command::new(env!("CARGO_BIN_EXE_webhook-server"))
                 .env("WEBHOOK_LISTEN", "127.0.0.1:0")
                 .env("WEBHOOK_ADMIN_PASSWORD", crate::helpers::ADMIN_PASSWORD)
+                .env("WEBHOOK_SECRET_KEY", crate::helpers::TEST_SECRET_KEY)
                 .env("WEBHOOK_DATABASE_URL", url)
                 .env("WEBHOOK_DIST", dir.join("dist"))
                 .env("WEBHOOK_ALLOW_TARGETS", "127.0.0.0/8")

@@ -13,6 +13,7 @@ mod list;
 mod modify;
 mod payload;
 mod receiver;
+mod secrets;
 mod send;
 mod server;
 mod storage_modes;
