@@ -7,9 +7,7 @@ use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use std::marker::PhantomData;
 use webhook_api::{
-    API_PREFIX, CreatedValidation, CreatedWebhook, Delivery, DeliveryQuery, ErrorBody, EventIn,
-    EventsAccepted, FieldErrors, ReceiverIn, RecoverIn, RecoverOut, SendReport, SentRequest,
-    Subscription, SubscriptionImpact, SubscriptionTest, Webhook, WebhookIn, WebhookQuery,
+    API_PREFIX, CreatedValidation, CreatedWebhook, Delivery, DeliveryQuery, ErrorBody, EventIn, EventsAccepted, FieldErrors, ReceiverIn, RecoverIn, RecoverOut, SendReport, SentRequest, Subscription, SubscriptionImpact, SubscriptionTest, Webhook, WebhookIn, WebhookQuery,
 };
 
 /// Why a call failed, as the user needs to hear it.
@@ -76,21 +74,12 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
 async fn fetch(method: Method, path: &str, body: Option<String>) -> Result<(u16, String)> {
     let builder = RequestBuilder::new(&url(path)).method(method);
     let request = match body {
-        Some(json) => builder
-            .header("content-type", "application/json")
-            .body(json),
+        Some(json) => builder.header("content-type", "application/json").body(json),
         None => builder.build(),
     };
-    let resp = request
-        .map_err(|_| ClientError::Network)?
-        .send()
-        .await
-        .map_err(|_| ClientError::Network)?;
+    let resp = request.map_err(|_| ClientError::Network)?.send().await.map_err(|_| ClientError::Network)?;
     let status = resp.status();
-    let text = resp
-        .text()
-        .await
-        .map_err(|_| ClientError::Unexpected { status })?;
+    let text = resp.text().await.map_err(|_| ClientError::Unexpected { status })?;
     if resp.ok() {
         return Ok((status, text));
     }
@@ -125,10 +114,7 @@ impl<V> Copy for Loaded<V> {}
 impl<V: DeserializeOwned> Loaded<V> {
     /// Loads `path` (under the API prefix) now and whenever what `path` reads changes.
     pub fn new(path: impl Fn() -> String + Send + Sync + 'static) -> Self {
-        Self {
-            answer: load(Signal::derive(path)),
-            value: PhantomData,
-        }
+        Self { answer: load(Signal::derive(path)), value: PhantomData }
     }
 
     /// The last answer (tracked); `None` until the first one arrives.
@@ -144,11 +130,7 @@ fn load(path: Signal<String>) -> LocalResource<Result<(u16, String)>> {
     })
 }
 
-async fn with_body<V: DeserializeOwned>(
-    method: Method,
-    path: &str,
-    body: &impl serde::Serialize,
-) -> Result<V> {
+async fn with_body<V: DeserializeOwned>(method: Method, path: &str, body: &impl serde::Serialize) -> Result<V> {
     let json = serde_json::to_string(body).map_err(|_| ClientError::Unexpected { status: 0 })?;
     decode(fetch(method, path, Some(json)).await?)
 }
@@ -175,10 +157,7 @@ pub async fn create_webhook(body: &WebhookIn) -> Result<CreatedWebhook> {
     let json = serde_json::to_string(body).map_err(|_| ClientError::Unexpected { status: 0 })?;
     let answer = fetch(Method::POST, "/webhooks", Some(json)).await?;
     let CreatedValidation { validation } = decode(answer.clone())?;
-    Ok(CreatedWebhook {
-        webhook: decode(answer)?,
-        validation,
-    })
+    Ok(CreatedWebhook { webhook: decode(answer)?, validation })
 }
 
 pub async fn update_webhook(id: &str, body: &WebhookIn) -> Result<Webhook> {
@@ -192,9 +171,7 @@ pub async fn set_enabled(id: &str, enabled: bool) -> Result<Webhook> {
 }
 
 pub async fn delete_webhook(id: &str) -> Result<()> {
-    fetch(Method::DELETE, &format!("/webhooks/{}", encode(id)), None)
-        .await
-        .map(drop)
+    fetch(Method::DELETE, &format!("/webhooks/{}", encode(id)), None).await.map(drop)
 }
 
 /// Send Test: the form's body (unsaved; `id` given on the modify form, whose masked secrets stand
@@ -218,11 +195,7 @@ pub async fn preview(body: &WebhookIn) -> Result<SentRequest> {
 
 /// The path of a page of a webhook's deliveries, for a `Loaded<Page<Delivery>>`.
 pub fn deliveries_path(id: &str, q: &DeliveryQuery) -> String {
-    format!(
-        "/webhooks/{}/deliveries?{}",
-        encode(id),
-        query_string(&q.to_pairs())
-    )
+    format!("/webhooks/{}/deliveries?{}", encode(id), query_string(&q.to_pairs()))
 }
 
 /// The path of a webhook's success counts, for a `Loaded<DeliveryStats>`.
@@ -231,20 +204,12 @@ pub fn delivery_stats_path(id: &str) -> String {
 }
 
 pub async fn redeliver(delivery_id: &str) -> Result<Delivery> {
-    post(
-        &format!("/deliveries/{}/redeliver", encode(delivery_id)),
-        &(),
-    )
-    .await
+    post(&format!("/deliveries/{}/redeliver", encode(delivery_id)), &()).await
 }
 
 /// Redelivers every failed delivery since `since` (RFC 3339); answers how many.
 pub async fn recover(id: &str, since: String) -> Result<RecoverOut> {
-    post(
-        &format!("/webhooks/{}/recover", encode(id)),
-        &RecoverIn { since },
-    )
-    .await
+    post(&format!("/webhooks/{}/recover", encode(id)), &RecoverIn { since }).await
 }
 
 /// Enables (`true`) or disables a message-subscription topic.
@@ -254,22 +219,12 @@ pub async fn set_subscription_enabled(id: &str, enabled: bool) -> Result<Subscri
 }
 
 pub async fn add_receiver(topic_id: &str, webhook_id: &str) -> Result<Subscription> {
-    let body = ReceiverIn {
-        webhook_id: webhook_id.to_string(),
-    };
-    post(
-        &format!("/subscriptions/{}/receivers", encode(topic_id)),
-        &body,
-    )
-    .await
+    let body = ReceiverIn { webhook_id: webhook_id.to_string() };
+    post(&format!("/subscriptions/{}/receivers", encode(topic_id)), &body).await
 }
 
 pub async fn remove_receiver(topic_id: &str, webhook_id: &str) -> Result<Subscription> {
-    let path = format!(
-        "/subscriptions/{}/receivers/{}",
-        encode(topic_id),
-        encode(webhook_id)
-    );
+    let path = format!("/subscriptions/{}/receivers/{}", encode(topic_id), encode(webhook_id));
     decode(fetch(Method::DELETE, &path, None).await?)
 }
 
@@ -281,14 +236,7 @@ pub async fn test_subscription(id: &str) -> Result<SubscriptionTest> {
 /// What a change would cut off; `change` is one `disable_webhook=`, `delete_webhook=` or
 /// `disable_topic=` pair.
 pub async fn impact(change: &str) -> Result<SubscriptionImpact> {
-    decode(
-        fetch(
-            Method::GET,
-            &format!("/subscriptions/impact?{change}"),
-            None,
-        )
-        .await?,
-    )
+    decode(fetch(Method::GET, &format!("/subscriptions/impact?{change}"), None).await?)
 }
 
 pub async fn publish_event(event: &EventIn) -> Result<EventsAccepted> {

@@ -14,9 +14,7 @@ pub struct Task {
 
 impl Task {
     pub fn new() -> Self {
-        Self {
-            running: RwSignal::new(0),
-        }
+        Self { running: RwSignal::new(0) }
     }
 
     /// Whether a run is in flight (tracked).

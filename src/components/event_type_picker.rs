@@ -1,6 +1,6 @@
 //! A multi-select of catalog event types, grouped by category, as a group of checkboxes.
 
-use crate::i18n::{I18n, Lang, T, tr};
+use crate::i18n::{tr, I18n, Lang, T};
 use leptos::prelude::*;
 use webhook_api::{EVENT_TYPES, EventCategory};
 

@@ -2,12 +2,10 @@
 //! report and of every recorded delivery attempt. Offers the request as a curl command.
 
 use crate::components::Toasts;
-use crate::i18n::{I18n, T, tr};
+use crate::i18n::{tr, I18n, T};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
-use webhook_api::{
-    Attempt, DeliveryErrorKind, DeliveryFailure, ReceivedResponse, SendReport, SentRequest,
-};
+use webhook_api::{Attempt, DeliveryErrorKind, DeliveryFailure, ReceivedResponse, SendReport, SentRequest};
 
 /// What the view shows; built from a [`SendReport`] or an [`Attempt`].
 #[derive(Debug, Clone, PartialEq)]
@@ -21,25 +19,13 @@ pub struct Exchange {
 
 impl From<SendReport> for Exchange {
     fn from(r: SendReport) -> Self {
-        Self {
-            request: r.request,
-            response: r.response,
-            duration_ms: r.duration_ms,
-            ok: r.ok,
-            error: r.error,
-        }
+        Self { request: r.request, response: r.response, duration_ms: r.duration_ms, ok: r.ok, error: r.error }
     }
 }
 
 impl From<Attempt> for Exchange {
     fn from(a: Attempt) -> Self {
-        Self {
-            request: a.request,
-            response: a.response,
-            duration_ms: a.duration_ms,
-            ok: a.ok,
-            error: a.error,
-        }
+        Self { request: a.request, response: a.response, duration_ms: a.duration_ms, ok: a.ok, error: a.error }
     }
 }
 
@@ -74,9 +60,7 @@ pub fn curl_command(r: &SentRequest) -> String {
 /// value would sort them). Anything that is not JSON stays as it is.
 pub fn pretty(body: &str) -> String {
     let trimmed = body.trim();
-    if !(trimmed.starts_with('{') || trimmed.starts_with('['))
-        || serde_json::from_str::<serde::de::IgnoredAny>(trimmed).is_err()
-    {
+    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) || serde_json::from_str::<serde::de::IgnoredAny>(trimmed).is_err() {
         return body.to_string();
     }
     let (mut out, mut depth, mut in_string, mut escaped) = (String::new(), 0usize, false, false);
@@ -149,13 +133,7 @@ pub fn ExchangeView(
 ) -> impl IntoView {
     let i18n = I18n::expect();
     let toasts = Toasts::expect();
-    let Exchange {
-        request,
-        response,
-        duration_ms,
-        ok,
-        error,
-    } = exchange;
+    let Exchange { request, response, duration_ms, ok, error } = exchange;
     let curl = curl_command(&request);
     let copy = move |_| {
         let clipboard = window().navigator().clipboard();

@@ -1,6 +1,6 @@
 //! Page links for a server-side paginated list: range text, previous/next and page numbers.
 
-use crate::i18n::{I18n, T, tr};
+use crate::i18n::{tr, I18n, T};
 use leptos::prelude::*;
 
 /// The page numbers to show around `page` of `pages`, with `None` for a gap.

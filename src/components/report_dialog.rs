@@ -3,7 +3,7 @@
 
 use crate::api::ClientError;
 use crate::components::exchange::{Exchange, ExchangeView};
-use crate::i18n::{I18n, T, tr};
+use crate::i18n::{tr, I18n, T};
 use leptos::{html, prelude::*};
 use webhook_api::SendReport;
 

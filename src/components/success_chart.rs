@@ -31,20 +31,11 @@ pub fn SuccessChart(
     let summary = {
         let rate = rate_text(&stats);
         move || match &rate {
-            Some(rate) => i18n.fmt(
-                T::SuccessSummary,
-                &[("rate", rate), ("total", &total.to_string())],
-            ),
+            Some(rate) => i18n.fmt(T::SuccessSummary, &[("rate", rate), ("total", &total.to_string())]),
             None => i18n.t(T::NoTraffic).to_string(),
         }
     };
-    let peak = stats
-        .buckets
-        .iter()
-        .map(|b| b.succeeded + b.failed)
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let peak = stats.buckets.iter().map(|b| b.succeeded + b.failed).max().unwrap_or(0).max(1);
     let width = SLOT * stats.buckets.len().max(1) as u64;
     let bars = stats
         .buckets

@@ -60,8 +60,7 @@ pub fn EventLog() -> impl IntoView {
     let result = RwSignal::new(String::new());
     let tick = RwSignal::new(0u32);
     // Delivery statuses change after the page loads: look again every few seconds.
-    let handle =
-        set_interval_with_handle(move || tick.update(|n| *n += 1), Duration::from_secs(3)).ok();
+    let handle = set_interval_with_handle(move || tick.update(|n| *n += 1), Duration::from_secs(3)).ok();
     on_cleanup(move || {
         if let Some(h) = handle {
             h.clear();
@@ -95,9 +94,7 @@ pub fn EventLog() -> impl IntoView {
     let publish = Task::new();
     let on_publish = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Ok(event) = parsed.get_untracked() else {
-            return;
-        };
+        let Ok(event) = parsed.get_untracked() else { return };
         publish.run(async move {
             match api::publish_event(&event).await {
                 Ok(a) => {

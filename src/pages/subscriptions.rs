@@ -31,16 +31,7 @@ pub fn Subscriptions() -> impl IntoView {
         "/webhooks?page_size=100&sort=name".to_string()
     });
     let names = Memo::new(move |_| {
-        webhooks
-            .get()
-            .and_then(Result::ok)
-            .map(|p| {
-                p.results
-                    .into_iter()
-                    .map(|w| (w.id, w.name))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
+        webhooks.get().and_then(Result::ok).map(|p| p.results.into_iter().map(|w| (w.id, w.name)).collect::<Vec<_>>()).unwrap_or_default()
     });
     view! {
         <section class="card">
@@ -61,23 +52,19 @@ pub fn Subscriptions() -> impl IntoView {
 
 /// One topic: scope, switch, receivers, picker, Test.
 #[component]
-fn TopicItem(
-    topic: Subscription,
-    names: Memo<Vec<(String, String)>>,
-    changes: RwSignal<u32>,
-) -> impl IntoView {
+fn TopicItem(topic: Subscription, names: Memo<Vec<(String, String)>>, changes: RwSignal<u32>) -> impl IntoView {
     let i18n = I18n::expect();
     let toasts = Toasts::expect();
     let topic = StoredValue::new(topic);
     let id = topic.with_value(|t| t.id.clone());
-    let title = move || {
-        topic.with_value(|t| pick_name(i18n.lang.get(), &t.name_en, &t.name_zh).to_string())
-    };
+    let title = move || topic.with_value(|t| pick_name(i18n.lang.get(), &t.name_en, &t.name_zh).to_string());
     let enabled = topic.with_value(|t| t.enabled);
     let work = Task::new();
-    let done = move |result: api::Result<Subscription>| match result {
-        Ok(_) => changes.update(|n| *n += 1),
-        Err(e) => toasts.error(e.message(i18n.lang.get_untracked())),
+    let done = move |result: api::Result<Subscription>| {
+        match result {
+            Ok(_) => changes.update(|n| *n += 1),
+            Err(e) => toasts.error(e.message(i18n.lang.get_untracked())),
+        }
     };
     let set_enabled = move |on: bool| {
         let id = topic.with_value(|t| t.id.clone());
@@ -97,35 +84,14 @@ fn TopicItem(
             }
         });
     };
-    let name_of = move |wid: &str| {
-        names.with(|n| {
-            n.iter()
-                .find(|(i, _)| i == wid)
-                .map(|(_, n)| n.clone())
-                .unwrap_or_else(|| wid.to_string())
-        })
-    };
+    let name_of = move |wid: &str| names.with(|n| n.iter().find(|(i, _)| i == wid).map(|(_, n)| n.clone()).unwrap_or_else(|| wid.to_string()));
     let receivers = topic.with_value(|t| t.receivers.clone());
     let scope = move || {
         let lang = i18n.lang.get();
         topic.with_value(|t| {
-            let types = t
-                .event_types
-                .iter()
-                .map(|k| event_type_name(k, lang))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let resources = if t.resource_types.is_empty() {
-                T::AnyResource.get(lang).to_string()
-            } else {
-                t.resource_types.join(", ")
-            };
-            let severities = t
-                .severities
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let types = t.event_types.iter().map(|k| event_type_name(k, lang)).collect::<Vec<_>>().join(", ");
+            let resources = if t.resource_types.is_empty() { T::AnyResource.get(lang).to_string() } else { t.resource_types.join(", ") };
+            let severities = t.severities.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
             (types, resources, severities)
         })
     };
@@ -211,13 +177,7 @@ pub fn impact_text(i18n: I18n, impact: &webhook_api::SubscriptionImpact) -> Stri
         .topics
         .iter()
         .map(|t| {
-            i18n.fmt(
-                T::ImpactTopic,
-                &[
-                    ("topic", pick_name(lang, &t.name_en, &t.name_zh)),
-                    ("n", &t.matching_events.to_string()),
-                ],
-            )
+            i18n.fmt(T::ImpactTopic, &[("topic", pick_name(lang, &t.name_en, &t.name_zh)), ("n", &t.matching_events.to_string())])
         })
         .collect::<Vec<_>>()
         .join("; ");
@@ -226,20 +186,11 @@ pub fn impact_text(i18n: I18n, impact: &webhook_api::SubscriptionImpact) -> Stri
 
 /// A search box over the webhooks and the matches as buttons that add a receiver.
 #[component]
-fn ReceiverPicker(
-    topic_id: String,
-    topic_name: Signal<String>,
-    on_pick: Callback<String>,
-) -> impl IntoView {
+fn ReceiverPicker(topic_id: String, topic_name: Signal<String>, on_pick: Callback<String>) -> impl IntoView {
     let i18n = I18n::expect();
     let search = RwSignal::new(String::new());
     let input_id = format!("pick-{}", topic_id.replace('.', "-"));
-    let matches: Loaded<Page<Webhook>> = Loaded::new(move || {
-        format!(
-            "/webhooks?page_size=8&sort=name&search={}",
-            encode(&search.get())
-        )
-    });
+    let matches: Loaded<Page<Webhook>> = Loaded::new(move || format!("/webhooks?page_size=8&sort=name&search={}", encode(&search.get())));
     view! {
         <div class="picker-box">
             <label for=input_id.clone() class="visually-hidden">{move || format!("{} · {}", i18n.t(T::AddReceiver), topic_name.get())}</label>
@@ -274,11 +225,7 @@ fn ReceiverPicker(
 fn TestProgress(event_id: String) -> impl IntoView {
     let tick = RwSignal::new(0u32);
     // Polls for a short while: deliveries settle within seconds or go to retry.
-    let handle = set_interval_with_handle(
-        move || tick.update(|n| *n += 1),
-        Duration::from_millis(1000),
-    )
-    .ok();
+    let handle = set_interval_with_handle(move || tick.update(|n| *n += 1), Duration::from_millis(1000)).ok();
     on_cleanup(move || {
         if let Some(h) = handle {
             h.clear();

@@ -3,18 +3,14 @@
 
 use crate::api::{self};
 use crate::components::exchange::{Exchange, ExchangeView, error_kind_text};
-use crate::components::{
-    ReportDialog, StatusBadge, SuccessChart, Toasts, event_type_picker::event_type_name,
-};
-use crate::i18n::{I18n, T, tr};
-use crate::pages::webhook_form::{WebhookLoadError, auth_label, format_label};
+use crate::components::{ReportDialog, StatusBadge, SuccessChart, Toasts, event_type_picker::event_type_name};
+use crate::i18n::{tr, I18n, T};
 use crate::task::Task;
+use crate::pages::webhook_form::{WebhookLoadError, auth_label, format_label};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use std::time::Duration;
-use webhook_api::{
-    Delivery, DeliveryKind, DeliveryQuery, DeliveryStatus, SendReport, Webhook, WebhookType,
-};
+use webhook_api::{Delivery, DeliveryKind, DeliveryQuery, DeliveryStatus, SendReport, Webhook, WebhookType};
 
 /// How often the page looks for new deliveries and attempts while it is open.
 const REFRESH: Duration = Duration::from_secs(5);
@@ -31,11 +27,7 @@ pub fn delivery_status_text(s: DeliveryStatus) -> T {
 /// A local time for people (the API speaks RFC 3339 UTC).
 pub fn local_time(rfc3339: &str) -> String {
     let d = js_sys::Date::new(&rfc3339.into());
-    if d.get_time().is_nan() {
-        rfc3339.to_string()
-    } else {
-        String::from(d.to_locale_string("default", &js_sys::Object::new()))
-    }
+    if d.get_time().is_nan() { rfc3339.to_string() } else { String::from(d.to_locale_string("default", &js_sys::Object::new())) }
 }
 
 #[component]
@@ -70,14 +62,7 @@ pub fn WebhookDetail() -> impl IntoView {
     let toggle = move |id: String, enable: bool| {
         toggling.run(async move {
             match api::set_enabled(&id, enable).await {
-                Ok(w) => toasts.success(i18n.fmt(
-                    if enable {
-                        T::EnabledToast
-                    } else {
-                        T::DisabledToast
-                    },
-                    &[("name", &w.name)],
-                )),
+                Ok(w) => toasts.success(i18n.fmt(if enable { T::EnabledToast } else { T::DisabledToast }, &[("name", &w.name)])),
                 Err(e) => toasts.error(e.message(i18n.lang.get_untracked())),
             }
             changes.update(|n| *n += 1);
@@ -132,23 +117,12 @@ fn Overview(webhook: Webhook) -> impl IntoView {
     let row = move |label: T, value: Box<dyn Fn() -> String + Send + Sync>| {
         view! { <dt>{move || i18n.t(label)}</dt><dd>{value}</dd> }
     };
-    let get = move |f: fn(&Webhook) -> String| -> Box<dyn Fn() -> String + Send + Sync> {
-        Box::new(move || w.with_value(f))
-    };
+    let get = move |f: fn(&Webhook) -> String| -> Box<dyn Fn() -> String + Send + Sync> { Box::new(move || w.with_value(f)) };
     let fd = w.with_value(|w| w.failure_details.clone());
     let failures = [
-        (
-            T::LastSuccessfulAt,
-            fd.last_successful_at.as_deref().map(local_time),
-        ),
-        (
-            T::LastFailedAt,
-            fd.last_failed_at.as_deref().map(local_time),
-        ),
-        (
-            T::LastFailedStatus,
-            fd.last_failed_status_code.map(|c| c.to_string()),
-        ),
+        (T::LastSuccessfulAt, fd.last_successful_at.as_deref().map(local_time)),
+        (T::LastFailedAt, fd.last_failed_at.as_deref().map(local_time)),
+        (T::LastFailedStatus, fd.last_failed_status_code.map(|c| c.to_string())),
         (T::LastFailedReason, fd.last_failed_reason.clone()),
         (T::NextAttempt, fd.next_attempt.as_deref().map(local_time)),
     ];
@@ -199,26 +173,13 @@ fn Activity(webhook_id: String, changes: RwSignal<u32>) -> impl IntoView {
     });
     let deliveries = api::Loaded::<webhook_api::Page<Delivery>>::new(move || {
         changes.track();
-        let q = DeliveryQuery {
-            status: status.get(),
-            page: page.get(),
-            ..DeliveryQuery::default()
-        };
+        let q = DeliveryQuery { status: status.get(), page: page.get(), ..DeliveryQuery::default() };
         id.with_value(|id| api::deliveries_path(id, &q))
     });
     // Plain closures, not memos: a memo per value type costs more wasm than reading twice.
-    let rows = move || {
-        deliveries
-            .get()
-            .and_then(Result::ok)
-            .map(|p| p.results)
-            .unwrap_or_default()
-    };
+    let rows = move || deliveries.get().and_then(Result::ok).map(|p| p.results).unwrap_or_default();
     let pages = move || {
-        let total = deliveries
-            .get()
-            .and_then(Result::ok)
-            .map_or(0, |p| p.total_count);
+        let total = deliveries.get().and_then(Result::ok).map_or(0, |p| p.total_count);
         total.div_ceil(webhook_api::DEFAULT_PAGE_SIZE as u64).max(1) as u32
     };
     let redelivering = Task::new();
@@ -329,21 +290,14 @@ fn Activity(webhook_id: String, changes: RwSignal<u32>) -> impl IntoView {
 fn DeliveryItem(delivery: Delivery, on_redeliver: Callback<String>) -> impl IntoView {
     let i18n = I18n::expect();
     let open = RwSignal::new(false);
-    let last = delivery
-        .attempts
-        .last()
-        .map(|a| match (&a.response, &a.error) {
-            (_, Some(e)) if e.kind != webhook_api::DeliveryErrorKind::HttpStatus => Err(e.kind),
-            (Some(r), _) => Ok(format!("HTTP {}", r.status)),
-            (None, Some(e)) => Err(e.kind),
-            (None, None) => Ok(String::new()),
-        });
+    let last = delivery.attempts.last().map(|a| match (&a.response, &a.error) {
+        (_, Some(e)) if e.kind != webhook_api::DeliveryErrorKind::HttpStatus => Err(e.kind),
+        (Some(r), _) => Ok(format!("HTTP {}", r.status)),
+        (None, Some(e)) => Err(e.kind),
+        (None, None) => Ok(String::new()),
+    });
     let status = delivery.status;
-    let kind = if delivery.kind == DeliveryKind::Validate {
-        T::KindValidate
-    } else {
-        T::KindEvent
-    };
+    let kind = if delivery.kind == DeliveryKind::Validate { T::KindValidate } else { T::KindEvent };
     let attempts = StoredValue::new(delivery.attempts);
     let count = attempts.with_value(Vec::len);
     let id = delivery.id.clone();

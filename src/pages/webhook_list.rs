@@ -4,13 +4,12 @@
 use crate::api::{self, query_string};
 use crate::components::status_badge::status_text;
 use crate::components::{
-    ConfirmDialog, Pagination, ReportDialog, StatusBadge, Toasts,
-    event_type_picker::event_type_name,
+    ConfirmDialog, Pagination, ReportDialog, StatusBadge, Toasts, event_type_picker::event_type_name,
 };
-use crate::i18n::{I18n, T, tr};
+use crate::i18n::{tr, I18n, T};
+use crate::task::Task;
 use crate::pages::subscriptions::impact_text;
 use crate::pages::webhook_form::auth_label;
-use crate::task::Task;
 use leptos::prelude::*;
 use leptos_router::{NavigateOptions, hooks::use_navigate, hooks::use_query_map};
 use std::time::Duration;
@@ -152,13 +151,10 @@ pub fn WebhookList() -> impl IntoView {
             return toggle((w, true));
         }
         let change = format!("disable_webhook={}", api::encode(&w.id));
-        impact_of(
-            change,
-            Box::new(move |text| match text {
-                Some(text) => to_disable.set(Some((w, text))),
-                None => toggle((w, false)),
-            }),
-        );
+        impact_of(change, Box::new(move |text| match text {
+            Some(text) => to_disable.set(Some((w, text))),
+            None => toggle((w, false)),
+        }));
     };
     let to_delete = RwSignal::new(None::<Webhook>);
     let delete_impact = RwSignal::new(None::<String>);

@@ -154,13 +154,7 @@ impl Draft {
 impl Draft {
     /// The extra body fields, or `None` when the text is not a JSON object.
     pub fn parsed_body(&self) -> Option<BTreeMap<String, serde_json::Value>> {
-        self.body.with(|b| {
-            if b.trim().is_empty() {
-                Some(BTreeMap::new())
-            } else {
-                serde_json::from_str(b).ok()
-            }
-        })
+        self.body.with(|b| if b.trim().is_empty() { Some(BTreeMap::new()) } else { serde_json::from_str(b).ok() })
     }
 }
 

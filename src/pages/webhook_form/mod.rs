@@ -7,7 +7,7 @@ mod draft;
 use crate::api::{self, ClientError};
 use crate::components::field::error_id;
 use crate::components::{ConfirmDialog, EventTypePicker, Field, ReportDialog, Toasts};
-use crate::i18n::{I18n, T, tr};
+use crate::i18n::{tr, I18n, T};
 use crate::task::Task;
 use draft::{Draft, generate_secret};
 use leptos::prelude::*;
@@ -15,8 +15,8 @@ use leptos_router::{hooks::use_navigate, hooks::use_params_map};
 use std::collections::BTreeSet;
 use webhook_api::validate::{FieldError, validate_webhook};
 use webhook_api::{
-    AuthKind, CreatedWebhook, FieldErrors, MessageLanguage, PayloadFormat, SendReport, Webhook,
-    WebhookIn, WebhookType, is_masked,
+    AuthKind, CreatedWebhook, FieldErrors, MessageLanguage, PayloadFormat, SendReport, Webhook, WebhookIn, WebhookType,
+    is_masked,
 };
 
 /// `/webhooks/new`
@@ -114,20 +114,12 @@ fn WebhookForm(
             saving.run(async move {
                 let result = match id {
                     None => api::create_webhook(&body).await,
-                    Some(id) => {
-                        api::update_webhook(&id, &body)
-                            .await
-                            .map(|webhook| CreatedWebhook {
-                                webhook,
-                                validation: None,
-                            })
-                    }
+                    Some(id) => api::update_webhook(&id, &body)
+                        .await
+                        .map(|webhook| CreatedWebhook { webhook, validation: None }),
                 };
                 match result {
-                    Ok(CreatedWebhook {
-                        webhook,
-                        validation,
-                    }) => {
+                    Ok(CreatedWebhook { webhook, validation }) => {
                         toasts.success(saved_toast(i18n, creating, &webhook));
                         // A new webhook's VALIDATE message: its outcome matters, not only the save.
                         match validation {
@@ -166,11 +158,7 @@ fn WebhookForm(
             return true;
         }
         toasts.error(i18n.t(T::FixErrors));
-        client_errors.with(|e| {
-            focus_first_invalid(|f| {
-                e.contains_key(f) || (f == "body" && body_invalid.get_untracked())
-            })
-        });
+        client_errors.with(|e| focus_first_invalid(|f| e.contains_key(f) || (f == "body" && body_invalid.get_untracked())));
         false
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -640,9 +628,7 @@ fn Preview(
     let i18n = I18n::expect();
     let preview = RwSignal::new(None::<api::Result<webhook_api::SentRequest>>);
     let previewing = Task::new();
-    let run_preview = move |body: WebhookIn| {
-        previewing.run(async move { preview.set(Some(api::preview(&body).await)) })
-    };
+    let run_preview = move |body: WebhookIn| previewing.run(async move { preview.set(Some(api::preview(&body).await)) });
     view! {
         <div class="field">
             <div class="exchange-head">
