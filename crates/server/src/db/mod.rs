@@ -288,6 +288,17 @@ impl Db {
 }
 
 impl Tx {
+    /// Runs one statement whose parameters are all text, `$1`… in order; the rows it changed.
+    pub async fn execute(&mut self, sql: &'static str, args: &[&str]) -> Result<u64, sqlx::Error> {
+        on_tx!(self, |conn, pg| {
+            let mut q = sqlx::query(sql);
+            for a in args {
+                q = q.bind(*a);
+            }
+            q.execute(conn).await.map(|r| r.rows_affected())
+        })
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
             Tx::Sqlite(t, _turn) => t.commit().await,

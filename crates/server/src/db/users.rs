@@ -122,13 +122,8 @@ pub async fn update(
         return Ok(false);
     }
     if end_sessions {
-        on_tx!(&mut tx, |conn, pg| sqlx::query(
-            "DELETE FROM sessions WHERE user_id = $1"
-        )
-        .bind(&u.id)
-        .execute(conn)
-        .await
-        .map(drop))?;
+        tx.execute("DELETE FROM sessions WHERE user_id = $1", &[&u.id])
+            .await?;
     }
     audit::write(&mut tx, audit).await?;
     tx.commit().await?;
@@ -138,24 +133,14 @@ pub async fn update(
 /// Deletes a user, their sessions and the tokens they created. False when there is none.
 pub async fn delete(db: &Db, id: &str, audit: &Record) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
-    for sql in [
-        "DELETE FROM sessions WHERE user_id = $1",
+    tx.execute("DELETE FROM sessions WHERE user_id = $1", &[id])
+        .await?;
+    tx.execute(
         "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE creator_id = $1",
-    ] {
-        on_tx!(&mut tx, |conn, pg| sqlx::query(sql)
-            .bind(id)
-            .bind(crate::clock::now())
-            .execute(conn)
-            .await
-            .map(drop))?;
-    }
-    let done = on_tx!(&mut tx, |conn, pg| sqlx::query(
-        "DELETE FROM users WHERE id = $1"
+        &[id, &crate::clock::now()],
     )
-    .bind(id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .await?;
+    let done = tx.execute("DELETE FROM users WHERE id = $1", &[id]).await?;
     if done == 0 {
         return Ok(false);
     }
@@ -184,32 +169,22 @@ pub async fn open_session(
     audit: &Record,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    on_tx!(&mut tx, |conn, pg| sqlx::query(
+    tx.execute(
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
-         VALUES ($1, $2, $3, $3, $4)"
+         VALUES ($1, $2, $3, $3, $4)",
+        &[token_hash, user_id, now, expires_at],
     )
-    .bind(token_hash)
-    .bind(user_id)
-    .bind(now)
-    .bind(expires_at)
-    .execute(conn)
-    .await
-    .map(drop))?;
-    on_tx!(&mut tx, |conn, pg| sqlx::query(
-        "UPDATE users SET last_sign_in_at = $1 WHERE id = $2"
+    .await?;
+    tx.execute(
+        "UPDATE users SET last_sign_in_at = $1 WHERE id = $2",
+        &[now, user_id],
     )
-    .bind(now)
-    .bind(user_id)
-    .execute(conn)
-    .await
-    .map(drop))?;
-    on_tx!(&mut tx, |conn, pg| sqlx::query(
-        "DELETE FROM sign_in_failures WHERE key = $1"
+    .await?;
+    tx.execute(
+        "DELETE FROM sign_in_failures WHERE key = $1",
+        &[&failure_key_user(username)],
     )
-    .bind(failure_key_user(username))
-    .execute(conn)
-    .await
-    .map(drop))?;
+    .await?;
     audit::write(&mut tx, audit).await?;
     tx.commit().await
 }
@@ -261,13 +236,8 @@ pub async fn touch_session(db: &Db, token_hash: &str, now: &str) -> Result<(), s
 /// Ends one session (sign-out), with its audit entry.
 pub async fn close_session(db: &Db, token_hash: &str, audit: &Record) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    on_tx!(&mut tx, |conn, pg| sqlx::query(
-        "DELETE FROM sessions WHERE token_hash = $1"
-    )
-    .bind(token_hash)
-    .execute(conn)
-    .await
-    .map(drop))?;
+    tx.execute("DELETE FROM sessions WHERE token_hash = $1", &[token_hash])
+        .await?;
     audit::write(&mut tx, audit).await?;
     tx.commit().await
 }
@@ -306,22 +276,17 @@ pub async fn record_failure(
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     for key in keys {
-        on_tx!(&mut tx, |conn, pg| sqlx::query(
-            "INSERT INTO sign_in_failures (key, at) VALUES ($1, $2)"
+        tx.execute(
+            "INSERT INTO sign_in_failures (key, at) VALUES ($1, $2)",
+            &[key, now],
         )
-        .bind(key)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(drop))?;
+        .await?;
     }
-    on_tx!(&mut tx, |conn, pg| sqlx::query(
-        "DELETE FROM sign_in_failures WHERE at < $1"
+    tx.execute(
+        "DELETE FROM sign_in_failures WHERE at < $1",
+        &[forget_before],
     )
-    .bind(forget_before)
-    .execute(conn)
-    .await
-    .map(drop))?;
+    .await?;
     audit::write(&mut tx, audit).await?;
     tx.commit().await
 }
