@@ -56,6 +56,11 @@ if [ "$MODE" = test ]; then
     say "installing the standardwebhooks reference library (PyPI)"
     python3 -m pip install -q standardwebhooks
   fi
+  # Prometheus' own parser reads /metrics in the server tests.
+  if ! python3 -c 'import prometheus_client' 2>/dev/null; then
+    say "installing the Prometheus client library (PyPI) for its text-format parser"
+    python3 -m pip install -q prometheus_client
+  fi
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     say "installing Chromium and ChromeDriver from Debian"
     apt-get update -q

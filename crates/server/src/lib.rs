@@ -10,6 +10,7 @@ pub mod db;
 pub mod delivery;
 pub mod error;
 pub mod extract;
+pub mod metrics;
 pub mod routes;
 mod spa;
 
@@ -94,6 +95,14 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             )),
         )
         .merge(routes::health::router())
+        .merge(
+            axum::Router::new()
+                .route("/metrics", axum::routing::get(metrics::get_metrics))
+                .route_layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    auth::guard,
+                )),
+        )
         .route("/api", any(routes::api_not_found))
         .route("/api/{*rest}", any(routes::api_not_found))
         .with_state(state)

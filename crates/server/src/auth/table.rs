@@ -95,6 +95,9 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("POST", "/api/v1/tokens", Admin),
         ("DELETE", "/api/v1/tokens/{id}", Admin),
         ("GET", "/api/v1/audit", Admin),
+        // Outside the API: Prometheus scrapes with a viewer token (`authorization` in its
+        // scrape config). Not in the OpenAPI document.
+        ("GET", "/metrics", Read),
     ]
 };
 

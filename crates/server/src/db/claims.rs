@@ -226,3 +226,37 @@ pub async fn abandon(db: &Db, d: &Claimed, now: &str) -> Result<(), sqlx::Error>
     .map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// The shared queue, for `/metrics`.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct QueueDepth {
+    /// Pending or retrying deliveries.
+    pub waiting: i64,
+    /// Of those, the ones due now.
+    pub due: i64,
+    /// How long the longest-due one has been due; 0 when none is.
+    pub oldest_due_seconds: f64,
+}
+
+pub async fn queue_depth(db: &Db, now: time::OffsetDateTime) -> Result<QueueDepth, sqlx::Error> {
+    let now_text = crate::clock::format(now);
+    let (waiting, due, oldest): (i64, i64, Option<String>) =
+        on_db!(db, |pool, pg| sqlx::query_as(
+            "SELECT COUNT(*), COUNT(CASE WHEN next_attempt_at <= $1 THEN 1 END), \
+         MIN(CASE WHEN next_attempt_at <= $1 THEN next_attempt_at END) \
+         FROM deliveries WHERE status IN ('pending', 'retrying')"
+        )
+        .bind(&now_text)
+        .fetch_one(pool)
+        .await)?;
+    let oldest_due_seconds = oldest
+        .and_then(|t| {
+            time::OffsetDateTime::parse(&t, &time::format_description::well_known::Rfc3339).ok()
+        })
+        .map_or(0.0, |t| (now - t).as_seconds_f64().max(0.0));
+    Ok(QueueDepth {
+        waiting,
+        due,
+        oldest_due_seconds,
+    })
+}

@@ -64,6 +64,8 @@ pub struct Deliverer {
     pub wake: Arc<Notify>,
     /// True while the worker runs (for `/readyz`).
     pub worker_running: Arc<AtomicBool>,
+    /// This instance's counters, for `/metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Deliverer {
@@ -83,6 +85,7 @@ impl Deliverer {
             settings: Arc::new(settings),
             wake: Arc::new(Notify::new()),
             worker_running: Arc::new(AtomicBool::new(false)),
+            metrics: Arc::default(),
         })
     }
 

@@ -195,6 +195,11 @@ async fn record(
             tracing::error!(error = %e, attempts = batch.len(), "cannot record attempts; they will be sent again");
         }
         for r in &batch {
+            deliverer.metrics.attempt(
+                r.outcome.status,
+                r.report.response.as_ref().map(|x| x.status),
+                r.report.duration_ms,
+            );
             let d = &r.delivery;
             tracing::info!(delivery = %d.id, webhook = %d.webhook_id, status = r.outcome.status.as_str(), duration_ms = r.report.duration_ms, "attempt");
         }

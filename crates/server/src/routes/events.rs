@@ -43,6 +43,7 @@ pub async fn post_events(
         })
         .collect();
     let deliveries = db::deliveries::accept_events(&state.db, &events, &now).await?;
+    state.deliverer.metrics.events_accepted(events.len() as u64);
     if deliveries > 0 {
         state.deliverer.wake.notify_one();
     }

@@ -55,6 +55,7 @@ pub async fn sign_in(
                 .map_or(WINDOW.as_secs(), |o| {
                     u64::try_from((o + WINDOW - now).whole_seconds()).unwrap_or(0) + 1
                 });
+            state.deliverer.metrics.sign_in_failed();
             db::audit::write_alone(&state.db, &attempt.clone().outcome("refused")).await?;
             return Err(ApiError::TooManyRequests {
                 message: format!(
@@ -77,6 +78,7 @@ pub async fn sign_in(
     let ok = password::verify(input.password, live_hash).await;
     let now_text = clock::format(now);
     let Some(user) = user.filter(|_| ok) else {
+        state.deliverer.metrics.sign_in_failed();
         db::users::record_failure(
             &state.db,
             &keys,

@@ -10,6 +10,7 @@ mod events;
 mod helpers;
 mod instances;
 mod list;
+mod metrics;
 mod modify;
 mod payload;
 mod receiver;
