@@ -14,6 +14,7 @@ pub mod subscriptions;
 pub mod tokens;
 pub mod users;
 pub mod webhook_history;
+mod webhook_parts;
 pub mod webhooks;
 
 use crate::AppState;

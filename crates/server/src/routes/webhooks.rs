@@ -1,12 +1,14 @@
 //! `/api/v1/webhooks`: create, read, modify, enable, disable, delete, list and count webhooks.
 //! Secrets are masked on the way out and resolved from their masks on the way in.
 
+use super::webhook_parts::{Bookkeeping, compose, stale, write_error};
+pub(crate) use super::webhook_parts::{checked, masked, not_found};
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::changes;
 use crate::clock;
+use crate::db;
 use crate::db::webhook_history::Logged;
-use crate::db::{self, WriteError};
 use crate::error::ApiError;
 use crate::extract::{Json, Path, QueryPairs};
 use axum::Router;
@@ -14,10 +16,9 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use webhook_api::validate::validate_webhook_en;
 use webhook_api::{
     API_PREFIX, Auth, CreatedWebhook, ErrorBody, FailureDetails, Page, Webhook, WebhookIn,
-    WebhookQuery, WebhookStat, WebhookStatus, is_masked,
+    WebhookQuery, WebhookStat, WebhookStatus,
 };
 
 /// List webhooks: search, filter, sort and paginate.
@@ -296,142 +297,6 @@ pub(crate) async fn live(state: &AppState, id: &str) -> Result<Webhook, ApiError
     db::webhooks::find(&state.db, id)
         .await?
         .ok_or_else(|| not_found(id))
-}
-
-/// The input with secrets resolved against `stored`, names trimmed, and validated.
-pub(crate) fn checked(mut input: WebhookIn, stored: &Auth) -> Result<WebhookIn, ApiError> {
-    input.name = input.name.trim().to_string();
-    input.auth = input.auth.keep_unchanged_secrets(stored);
-    let mut errors = validate_webhook_en(&input);
-    // A mask that did not resolve would be stored as the secret itself.
-    let unresolved = match &input.auth {
-        Auth::Basic { password, .. } if is_masked(password) => Some("auth.password"),
-        Auth::Bearer { token } if is_masked(token) => Some("auth.token"),
-        Auth::Signature { secret } if is_masked(secret) => Some("auth.secret"),
-        _ => None,
-    };
-    if let Some(field) = unresolved {
-        errors.insert(
-            field.into(),
-            "Enter the secret: there is no stored one to keep for this auth type.".into(),
-        );
-    }
-    if errors.is_empty() {
-        Ok(input)
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
-
-/// What the server keeps about a webhook beside what the user entered.
-struct Bookkeeping {
-    id: String,
-    status: WebhookStatus,
-    failure_details: FailureDetails,
-    previous_secret_expires_at: Option<String>,
-    version: i64,
-    created_at: String,
-    updated_at: String,
-    updated_by: String,
-}
-
-/// A webhook from the user's input and the server's bookkeeping. Both destructurings are
-/// exhaustive, so a field added to either type cannot be silently dropped here.
-fn compose(input: WebhookIn, meta: Bookkeeping) -> Webhook {
-    let WebhookIn {
-        name,
-        description,
-        kind,
-        url,
-        language,
-        auth,
-        headers,
-        format,
-        use_template,
-        msg_key,
-        body,
-        event_types,
-        enabled,
-        batch_size,
-        timeout,
-        tags,
-        version: _,
-    } = input;
-    let Bookkeeping {
-        id,
-        status,
-        failure_details,
-        previous_secret_expires_at,
-        version,
-        created_at,
-        updated_at,
-        updated_by,
-    } = meta;
-    Webhook {
-        id,
-        name,
-        description,
-        kind,
-        url,
-        language,
-        auth,
-        previous_secret_expires_at,
-        headers,
-        format,
-        use_template,
-        msg_key,
-        body,
-        event_types,
-        enabled,
-        status,
-        failure_details,
-        batch_size,
-        timeout,
-        tags,
-        version,
-        created_at,
-        updated_at,
-        updated_by,
-    }
-}
-
-/// What a client may see of a webhook.
-pub(crate) fn masked(w: Webhook) -> Webhook {
-    // An overlap that has ended is history, not state.
-    let now = clock::now();
-    let previous_secret_expires_at = w.previous_secret_expires_at.filter(|t| *t > now);
-    Webhook {
-        auth: w.auth.masked(),
-        previous_secret_expires_at,
-        ..w
-    }
-}
-
-pub(crate) fn not_found(id: &str) -> ApiError {
-    // Echo the id for the reader, but not a whole hostile URL's worth of it.
-    let shown: String = id.chars().take(64).collect();
-    ApiError::NotFound(format!(
-        "There is no webhook with id '{shown}'; it may have been deleted."
-    ))
-}
-
-fn stale(yours: i64, current: i64) -> ApiError {
-    ApiError::Conflict {
-        message: format!(
-            "This webhook was modified by someone else (you edited version {yours}, it is now at \
-             version {current}). Reload it and apply your changes again."
-        ),
-        fields: Default::default(),
-    }
-}
-
-fn write_error(e: WriteError, name: &str) -> ApiError {
-    match e {
-        WriteError::NameTaken => {
-            ApiError::conflict_on("name", format!("A webhook named '{name}' already exists."))
-        }
-        WriteError::Db(e) => e.into(),
-    }
 }
 
 /// The routes of this resource, relative to `/api/v1`.
