@@ -301,7 +301,13 @@ pub(super) async fn insert_attempts(
 
 /// Starts a new attempt cycle (same message id) for a delivery that is not being sent right now.
 /// Returns false when there is no such delivery or it is in flight.
-pub async fn redeliver(db: &Db, id: &str, now: &str) -> Result<bool, sqlx::Error> {
+/// Its audit entry is written with it.
+pub async fn redeliver(
+    db: &Db,
+    id: &str,
+    now: &str,
+    audit: &super::audit::Record,
+) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
     let done = on_tx!(&mut tx, |conn, pg| sqlx::query(
         "UPDATE deliveries SET status = 'pending', cycle_attempts = 0, next_attempt_at = $1, \
@@ -312,6 +318,9 @@ pub async fn redeliver(db: &Db, id: &str, now: &str) -> Result<bool, sqlx::Error
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;
+    if done > 0 {
+        super::audit::write(&mut tx, audit).await?;
+    }
     commit_announcing(tx, done).await?;
     Ok(done > 0)
 }
@@ -322,6 +331,7 @@ pub async fn recover(
     webhook_id: &str,
     since: &str,
     now: &str,
+    audit: &super::audit::Record,
 ) -> Result<u64, sqlx::Error> {
     let mut tx = db.begin().await?;
     let done = on_tx!(&mut tx, |conn, pg| sqlx::query(
@@ -335,6 +345,12 @@ pub async fn recover(
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;
+    let mut audit = audit.clone();
+    audit.changes = vec![crate::changes::added(
+        "redelivered",
+        serde_json::json!(done),
+    )];
+    super::audit::write(&mut tx, &audit).await?;
     commit_announcing(tx, done).await?;
     Ok(done)
 }

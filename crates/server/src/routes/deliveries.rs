@@ -49,6 +49,7 @@ pub async fn list_deliveries(
     ))]
 pub async fn redeliver(
     State(state): State<AppState>,
+    ctx: crate::auth::Ctx,
     Path(id): Path<String>,
 ) -> Result<(axum::http::StatusCode, Json<Delivery>), ApiError> {
     let not_found = || {
@@ -57,10 +58,13 @@ pub async fn redeliver(
             id.chars().take(64).collect::<String>()
         ))
     };
-    db::delivery_log::find(&state.db, &id)
+    let delivery = db::delivery_log::find(&state.db, &id)
         .await?
         .ok_or_else(not_found)?;
-    if !db::deliveries::redeliver(&state.db, &id, &clock::now()).await? {
+    let record = ctx
+        .record("delivery.redeliver")
+        .target("delivery", &id, &delivery.message_id);
+    if !db::deliveries::redeliver(&state.db, &id, &clock::now(), &record).await? {
         return Err(ApiError::Conflict {
             message:
                 "This delivery is being sent right now; try again when the attempt is recorded."
@@ -85,6 +89,7 @@ pub async fn redeliver(
     ))]
 pub async fn recover(
     State(state): State<AppState>,
+    ctx: crate::auth::Ctx,
     Path(id): Path<String>,
     Json(input): Json<RecoverIn>,
 ) -> Result<Json<RecoverOut>, ApiError> {
@@ -95,9 +100,18 @@ pub async fn recover(
                 webhook_api::validate::FieldError::Timestamp.message(webhook_api::Lang::En);
             ApiError::Validation(FieldErrors::from([("since".to_string(), message)]))
         })?;
-    live(&state, &id).await?;
-    let count =
-        db::deliveries::recover(&state.db, &id, &clock::format(since), &clock::now()).await?;
+    let webhook = live(&state, &id).await?;
+    let record = ctx
+        .record("webhook.recover")
+        .target("webhook", &id, &webhook.name);
+    let count = db::deliveries::recover(
+        &state.db,
+        &id,
+        &clock::format(since),
+        &clock::now(),
+        &record,
+    )
+    .await?;
     if count > 0 {
         state.deliverer.wake.notify_one();
     }
