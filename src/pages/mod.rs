@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod event_log;
+pub mod login;
 pub mod not_found;
 pub mod subscriptions;
 pub mod webhook_detail;
@@ -8,6 +9,7 @@ pub mod webhook_form;
 pub mod webhook_list;
 
 pub use event_log::EventLog;
+pub use login::Login;
 pub use not_found::NotFound;
 pub use subscriptions::Subscriptions;
 pub use webhook_detail::WebhookDetail;
