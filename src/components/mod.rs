@@ -1,5 +1,7 @@
 //! Reusable widgets. Each takes documented props and owns no page data.
 
+pub mod access;
+pub mod changes;
 pub mod confirm_dialog;
 pub mod event_type_picker;
 pub mod exchange;
@@ -10,6 +12,7 @@ pub mod status_badge;
 pub mod success_chart;
 pub mod toast;
 
+pub use access::NotAllowed;
 pub use confirm_dialog::ConfirmDialog;
 pub use event_type_picker::EventTypePicker;
 pub use field::Field;
