@@ -6,7 +6,7 @@ use crate::api::{self, ClientError};
 use crate::components::{ToastRegion, Toasts};
 use crate::i18n::{I18n, Lang, T, tr};
 use crate::pages::{
-    EventLog, Login, NotFound, Subscriptions, WebhookDetail, WebhookEdit, WebhookList, WebhookNew,
+    EventLog, Login, NotFound, Settings, Subscriptions, WebhookDetail, WebhookEdit, WebhookList, WebhookNew,
 };
 use crate::session::{Auth, SessionState, login_href, role_text};
 use crate::theme::{Theme, ThemeState};
@@ -111,6 +111,7 @@ fn Layout() -> impl IntoView {
                             <Route path=path!("/webhooks/:id/edit") view={Lazy::<WebhookEditRoute>::new()} />
                             <Route path=path!("/subscriptions") view={Lazy::<SubscriptionsRoute>::new()} />
                             <Route path=path!("/events") view={Lazy::<EventLogRoute>::new()} />
+                            <Route path=path!("/settings/:tab?") view={Lazy::<SettingsRoute>::new()} />
                         </Routes>
                     </main>
                 </div>
@@ -122,6 +123,7 @@ fn Layout() -> impl IntoView {
 
 #[component]
 fn Sidebar() -> impl IntoView {
+    let auth = Auth::expect();
     view! {
         <aside class="sidebar">
             <div class="brand">
@@ -133,6 +135,10 @@ fn Sidebar() -> impl IntoView {
                 <A href="/webhooks" attr:class="nav-link">{tr(T::WebHook)}</A>
                 <A href="/subscriptions" attr:class="nav-link">{tr(T::Subscriptions)}</A>
                 <A href="/events" attr:class="nav-link">{tr(T::EventsNav)}</A>
+                {move || auth.is_admin().then(|| view! {
+                    <div class="nav-group">{tr(T::Administration)}</div>
+                    <A href="/settings" attr:class="nav-link">{tr(T::Settings)}</A>
+                })}
             </nav>
         </aside>
     }
@@ -282,3 +288,4 @@ lazy_page!(WebhookDetailRoute, WebhookDetail);
 lazy_page!(WebhookEditRoute, WebhookEdit);
 lazy_page!(SubscriptionsRoute, Subscriptions);
 lazy_page!(EventLogRoute, EventLog);
+lazy_page!(SettingsRoute, Settings);
