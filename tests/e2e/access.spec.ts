@@ -172,7 +172,11 @@ test('an admin adds a user and creates a token on Settings, and the audit log sh
   await page.getByLabel('Action').fill('user.create');
   await page.getByLabel('Action').press('Enter');
   await expect(page).toHaveURL(/\/settings\/audit\?action=user\.create$/);
-  const created = page.getByRole('row').filter({ hasText: username });
+  const audit = page.getByRole('table', { name: 'Audit log' });
+  // Only the creation is left once the filter applies (the user's changes were user.modify).
+  await expect(audit.getByText('user.modify')).toHaveCount(0);
+  const created = audit.getByRole('row').filter({ hasText: username });
+  await expect(created).toContainText('user.create');
   await expect(created).toContainText('admin');
   await expect(created).toContainText('Success');
   await expect(created).toContainText('role: — → operator');
@@ -181,7 +185,8 @@ test('an admin adds a user and creates a token on Settings, and the audit log sh
   await page.getByLabel('Action').fill('token.create');
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page).toHaveURL(/target_type=token/);
-  await expect(page.getByRole('row').filter({ hasText: tokenName })).toContainText('role: — → publisher');
+  await expect(audit.getByText('user.create')).toHaveCount(0);
+  await expect(audit.getByRole('row').filter({ hasText: tokenName })).toContainText('role: — → publisher');
   await page.reload();
   await expect(page.getByLabel('Action')).toHaveValue('token.create');
   await expect(page.getByRole('row').filter({ hasText: tokenName })).toBeVisible();
