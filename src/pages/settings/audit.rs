@@ -220,7 +220,7 @@ fn AuditRow(entry: AuditEntry) -> impl IntoView {
         <tr>
             <td><time datetime=entry.at.clone()>{local_time(&entry.at)}</time></td>
             <td>{actor}<span class="muted">{move || format!(" · {}", i18n.t(actor_type_text(actor_type)))}</span></td>
-            <td class="mono">{entry.action.clone()}</td>
+            <td class="mono cell-action">{entry.action.clone()}</td>
             <td>{target}</td>
             <td class="mono">{entry.client_addr.clone()}</td>
             <td>{match outcome {
