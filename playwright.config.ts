@@ -1,6 +1,10 @@
 // The end-to-end suite: real headless Chromium (Debian's, never a downloaded one) against a real
-// webhook-server on a free port with a temporary database (see tests/e2e/global-setup.ts).
+// webhook-server on a free port with a temporary database (see tests/e2e/global-setup.ts). Every
+// test starts signed in as the first admin (ADMIN_STATE); the API helpers' `request` adds the
+// header the server wants on cookie-authenticated changes (tests/e2e/fixtures.ts). The browser
+// gets no extra header: the console must send it itself.
 import { defineConfig } from '@playwright/test';
+import { ADMIN_STATE } from './tests/e2e/paths';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -12,6 +16,7 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
+    storageState: ADMIN_STATE,
     launchOptions: {
       executablePath: '/usr/bin/chromium',
       args: [

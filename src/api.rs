@@ -1,14 +1,40 @@
 //! The one place the console talks HTTP: a typed client for the REST API of `webhook-server`.
 //! Every call returns the decoded value or a [`ClientError`] carrying the server's error body.
+//! Every request carries `X-Requested-With` (the server's CSRF rule for cookie-authenticated
+//! changes), and a 401 on any call but the sign-in itself runs the hook the app registered with
+//! [`on_unauthorized`] (it sends the user to the sign-in page).
 
 use crate::i18n::{Lang, T};
 use gloo_net::http::{Method, RequestBuilder};
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
+use std::cell::RefCell;
 use std::marker::PhantomData;
+use std::rc::Rc;
 use webhook_api::{
-    API_PREFIX, CreatedValidation, CreatedWebhook, Delivery, DeliveryQuery, ErrorBody, EventIn, EventsAccepted, FieldErrors, ReceiverIn, RecoverIn, RecoverOut, SendReport, SentRequest, Subscription, SubscriptionImpact, SubscriptionTest, Webhook, WebhookIn, WebhookQuery,
+    API_PREFIX, AuditQuery, CreatedToken, CreatedValidation, CreatedWebhook, Delivery, DeliveryQuery, ErrorBody, EventIn, EventsAccepted, FieldErrors, ReceiverIn, RecoverIn, RecoverOut, SendReport, SentRequest, Session, SignIn, Subscription, SubscriptionImpact, SubscriptionTest, TokenIn, User, UserIn, UserUpdate, Webhook, WebhookIn, WebhookQuery,
 };
+
+/// The header every request carries: a cross-site form cannot send it, so the server accepts
+/// cookie-authenticated changes only with it.
+const REQUESTED_WITH: (&str, &str) = ("x-requested-with", "webhook-console");
+
+thread_local! {
+    static ON_UNAUTHORIZED: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+/// Registers what happens when the server answers 401 (not signed in, or the session ended) to
+/// any call but the sign-in: the app sends the user to `/login?next=…`.
+pub fn on_unauthorized(hook: impl Fn() + 'static) {
+    ON_UNAUTHORIZED.with(|h| *h.borrow_mut() = Some(Rc::new(hook)));
+}
+
+fn unauthorized() {
+    // Cloned out first: the hook may make requests of its own.
+    if let Some(hook) = ON_UNAUTHORIZED.with(|h| h.borrow().clone()) {
+        hook();
+    }
+}
 
 /// Why a call failed, as the user needs to hear it.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +98,17 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
 /// One request: the body of a 2xx answer, or why there is none. Not generic, so this state
 /// machine exists once in the wasm; callers only decode.
 async fn fetch(method: Method, path: &str, body: Option<String>) -> Result<(u16, String)> {
-    let builder = RequestBuilder::new(&url(path)).method(method);
+    let answer = send_request(method, path, body).await;
+    if matches!(&answer, Err(e) if e.status() == Some(401)) {
+        unauthorized();
+    }
+    answer
+}
+
+async fn send_request(method: Method, path: &str, body: Option<String>) -> Result<(u16, String)> {
+    let builder = RequestBuilder::new(&url(path))
+        .method(method)
+        .header(REQUESTED_WITH.0, REQUESTED_WITH.1);
     let request = match body {
         Some(json) => builder.header("content-type", "application/json").body(json),
         None => builder.build(),
@@ -241,4 +277,63 @@ pub async fn impact(change: &str) -> Result<SubscriptionImpact> {
 
 pub async fn publish_event(event: &EventIn) -> Result<EventsAccepted> {
     post("/events", event).await
+}
+
+/// Signs in: the server sets the session cookie. A wrong password is an `Err` with the server's
+/// message (401), too many failures one with its wait (429); neither leaves the sign-in page.
+pub async fn sign_in(body: &SignIn) -> Result<Session> {
+    let json = serde_json::to_string(body).map_err(|_| ClientError::Unexpected { status: 0 })?;
+    decode(send_request(Method::POST, "/session", Some(json)).await?)
+}
+
+/// Who is signed in; 401 when nobody is (or the session ended).
+pub async fn session() -> Result<Session> {
+    decode(fetch(Method::GET, "/session", None).await?)
+}
+
+pub async fn sign_out() -> Result<()> {
+    fetch(Method::DELETE, "/session", None).await.map(drop)
+}
+
+/// The path of the users, for a `Loaded<Vec<User>>` (admins).
+pub const USERS_PATH: &str = "/users";
+
+pub async fn create_user(body: &UserIn) -> Result<User> {
+    post("/users", body).await
+}
+
+/// Changes the fields given: display name, role, password, disabled.
+pub async fn update_user(id: &str, body: &UserUpdate) -> Result<User> {
+    with_body(Method::PUT, &format!("/users/{}", encode(id)), body).await
+}
+
+pub async fn delete_user(id: &str) -> Result<()> {
+    fetch(Method::DELETE, &format!("/users/{}", encode(id)), None).await.map(drop)
+}
+
+/// The path of the API tokens, for a `Loaded<Vec<ApiToken>>` (admins).
+pub const TOKENS_PATH: &str = "/tokens";
+
+/// Creates a token; the answer is the only time its secret is shown.
+pub async fn create_token(body: &TokenIn) -> Result<CreatedToken> {
+    post("/tokens", body).await
+}
+
+pub async fn revoke_token(id: &str) -> Result<()> {
+    fetch(Method::DELETE, &format!("/tokens/{}", encode(id)), None).await.map(drop)
+}
+
+/// The path of a page of the audit log, for a `Loaded<Page<AuditEntry>>` (admins).
+pub fn audit_path(q: &AuditQuery) -> String {
+    format!("/audit?{}", query_string(&q.to_pairs()))
+}
+
+/// The path of a webhook's versions (newest first), for a `Loaded<Vec<WebhookVersion>>`.
+pub fn versions_path(id: &str) -> String {
+    format!("/webhooks/{}/versions", encode(id))
+}
+
+/// Brings a deleted webhook back; 409 when a live webhook has taken its name.
+pub async fn restore_webhook(id: &str) -> Result<Webhook> {
+    post(&format!("/webhooks/{}/restore", encode(id)), &()).await
 }

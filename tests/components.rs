@@ -234,3 +234,84 @@ fn curl_command_quotes_for_the_shell() {
         "curl -X POST 'http://127.0.0.1:9/h' \\\n  -H 'x-team: it'\\''s ops' \\\n  --data-raw '{\"a\":1}'"
     );
 }
+
+fn session(role: webhook_api::Role) -> webhook_api::Session {
+    webhook_api::Session {
+        user: webhook_api::User {
+            id: "u1".into(),
+            username: "kim".into(),
+            display_name: "Kim".into(),
+            role,
+            disabled: false,
+            created_at: "2026-12-01T00:00:00Z".into(),
+            last_sign_in_at: None,
+        },
+        expires_at: "2026-12-08T00:00:00Z".into(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn roles_decide_what_is_shown_and_a_refusal_names_the_role() {
+    use webhook_api::Role;
+    use webhook_console::components::NotAllowed;
+    use webhook_console::session::{Auth, SessionState};
+    let root = container();
+    let auth = StoredValue::new(None::<Auth>);
+    leptos::mount::mount_to(root.clone(), move || {
+        I18n::provide().lang.set(Lang::En);
+        let a = Auth::provide_signed_in(session(Role::Viewer));
+        auth.set_value(Some(a));
+        view! {
+            <NotAllowed message="Only admins add webhooks." />
+            <p id="operate">{move || a.can_operate().then_some("operate")}</p>
+            <p id="admin">{move || a.is_admin().then_some("admin")}</p>
+        }
+    })
+    .forget();
+    leptos::task::tick().await;
+    let text = root.text_content().unwrap();
+    assert!(text.contains("Only admins add webhooks."), "{text}");
+    assert!(text.contains("Your role is Viewer."), "{text}");
+    assert_eq!(query(&root, "#operate").text_content().unwrap(), "");
+    assert_eq!(query(&root, "#admin").text_content().unwrap(), "");
+
+    let a = auth.get_value().unwrap();
+    a.state.set(SessionState::SignedIn(session(Role::Operator)));
+    leptos::task::tick().await;
+    assert_eq!(query(&root, "#operate").text_content().unwrap(), "operate");
+    assert_eq!(query(&root, "#admin").text_content().unwrap(), "");
+
+    a.state.set(SessionState::SignedIn(session(Role::Admin)));
+    leptos::task::tick().await;
+    assert_eq!(query(&root, "#admin").text_content().unwrap(), "admin");
+
+    // Signed out: nothing is allowed.
+    a.state.set(SessionState::SignedOut);
+    leptos::task::tick().await;
+    assert!(!a.can_operate() && !a.is_admin());
+}
+
+#[wasm_bindgen_test]
+fn sign_in_returns_only_to_paths_of_this_site() {
+    use webhook_console::session::{login_href, safe_next};
+    assert_eq!(safe_next(Some("/webhooks/42?tab=x")), "/webhooks/42?tab=x");
+    for bad in [None, Some(""), Some("https://evil.example"), Some("//evil.example/x"), Some("/\\evil.example"), Some("/login?next=/x"), Some("/a\nb")] {
+        assert_eq!(safe_next(bad), "/webhooks", "{bad:?}");
+    }
+    assert_eq!(login_href("/webhooks?search=a b"), "/login?next=%2Fwebhooks%3Fsearch%3Da%20b");
+    assert_eq!(login_href("/login?next=%2Fx"), "/login");
+}
+
+#[wasm_bindgen_test]
+fn a_change_reads_old_to_new() {
+    use webhook_console::components::changes::change_text;
+    let change = |name: &str, old: Option<serde_json::Value>, new: Option<serde_json::Value>| webhook_api::FieldChange {
+        name: name.into(),
+        old_value: old,
+        new_value: new,
+    };
+    use serde_json::json;
+    assert_eq!(change_text(&change("name", Some(json!("a")), Some(json!("b")))), "name: a → b");
+    assert_eq!(change_text(&change("batch_size", None, Some(json!(10)))), "batch_size: — → 10");
+    assert_eq!(change_text(&change("event_types", Some(json!(["x"])), None)), "event_types: [\"x\"] → —");
+}

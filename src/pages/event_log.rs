@@ -6,6 +6,7 @@ use crate::components::Toasts;
 use crate::components::event_type_picker::event_type_name;
 use crate::i18n::{I18n, T, tr};
 use crate::pages::webhook_detail::delivery_status_text;
+use crate::session::Auth;
 use crate::task::Task;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -106,10 +107,13 @@ pub fn EventLog() -> impl IntoView {
         });
     };
     let error = move || parsed.with(|p| p.as_ref().err().cloned());
+    // Publishing is for operators and admins; everyone reads the log.
+    let operator = Auth::expect().can_operate();
 
     view! {
         <section class="card">
             <h1>{tr(T::EventsTitle)}</h1>
+            <Show when=move || operator>
             <form class="form" on:submit=on_publish>
                 <div class="field">
                     <label for="event-json" class="field-label">{tr(T::CustomEvent)}</label>
@@ -131,6 +135,7 @@ pub fn EventLog() -> impl IntoView {
                     </button>
                 </div>
             </form>
+            </Show>
         </section>
         <section class="card">
             <div class="toolbar">

@@ -7,6 +7,7 @@ use crate::components::event_type_picker::event_type_name;
 use crate::components::{ConfirmDialog, Toasts};
 use crate::i18n::{I18n, Lang, T, tr};
 use crate::pages::event_log::RouteList;
+use crate::session::Auth;
 use crate::task::Task;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -55,6 +56,9 @@ pub fn Subscriptions() -> impl IntoView {
 fn TopicItem(topic: Subscription, names: Memo<Vec<(String, String)>>, changes: RwSignal<u32>) -> impl IntoView {
     let i18n = I18n::expect();
     let toasts = Toasts::expect();
+    // Admins edit topics; operators may only test them.
+    let auth = Auth::expect();
+    let (admin, operator) = (auth.is_admin(), auth.can_operate());
     let topic = StoredValue::new(topic);
     let id = topic.with_value(|t| t.id.clone());
     let title = move || topic.with_value(|t| pick_name(i18n.lang.get(), &t.name_en, &t.name_zh).to_string());
@@ -113,20 +117,32 @@ fn TopicItem(topic: Subscription, names: Memo<Vec<(String, String)>>, changes: R
                 <h2 id=label_id>{title}</h2>
                 <span class="muted">{move || i18n.t(if topic.with_value(|t| t.category) == webhook_api::EventCategory::Alarms { T::Alarms } else { T::Events })}</span>
                 <span class="grow"></span>
-                <button
-                    type="button"
-                    role="switch"
-                    class="btn btn-small"
-                    aria-checked=enabled.to_string()
-                    aria-label=move || format!("{} {}", i18n.t(T::Enable), title())
-                    disabled=move || work.pending()
-                    on:click=toggle
-                >
-                    {move || i18n.t(if enabled { T::Enabled } else { T::Disabled })}
-                </button>
-                <button type="button" class="btn btn-small" disabled=move || work.pending() on:click=run_test>
-                    {tr(T::TestTopic)}
-                </button>
+                {if admin {
+                    view! {
+                        <button
+                            type="button"
+                            role="switch"
+                            class="btn btn-small"
+                            aria-checked=enabled.to_string()
+                            aria-label=move || format!("{} {}", i18n.t(T::Enable), title())
+                            disabled=move || work.pending()
+                            on:click=toggle
+                        >
+                            {move || i18n.t(if enabled { T::Enabled } else { T::Disabled })}
+                        </button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <span class="badge" class:badge-active=enabled class:badge-disabled=!enabled>
+                            {move || i18n.t(if enabled { T::Enabled } else { T::Disabled })}
+                        </span>
+                    }.into_any()
+                }}
+                {operator.then(|| view! {
+                    <button type="button" class="btn btn-small" disabled=move || work.pending() on:click=run_test>
+                        {tr(T::TestTopic)}
+                    </button>
+                })}
             </div>
             <dl class="kv">
                 <dt>{tr(T::EventType)}</dt><dd>{move || scope().0}</dd>
@@ -144,15 +160,19 @@ fn TopicItem(topic: Subscription, names: Memo<Vec<(String, String)>>, changes: R
                             view! {
                                 <li class="chip">
                                     {name}
-                                    <button type="button" class="btn-icon" aria-label=move || format!("{} {}", i18n.t(T::Remove), name.get()) on:click=remove>"×"</button>
+                                    {admin.then(|| view! {
+                                        <button type="button" class="btn-icon" aria-label=move || format!("{} {}", i18n.t(T::Remove), name.get()) on:click=remove>"×"</button>
+                                    })}
                                 </li>
                             }
                         }).collect_view()}
                     </ul>
-                    <ReceiverPicker topic_id=topic.with_value(|t| t.id.clone()) topic_name=Signal::derive(title) on_pick=Callback::new(move |wid: String| {
-                        let tid = topic.with_value(|t| t.id.clone());
-                        work.run(async move { done(api::add_receiver(&tid, &wid).await) });
-                    }) />
+                    {admin.then(|| view! {
+                        <ReceiverPicker topic_id=topic.with_value(|t| t.id.clone()) topic_name=Signal::derive(title) on_pick=Callback::new(move |wid: String| {
+                            let tid = topic.with_value(|t| t.id.clone());
+                            work.run(async move { done(api::add_receiver(&tid, &wid).await) });
+                        }) />
+                    })}
                 </dd>
             </dl>
             {move || test_event.get().map(|event_id| view! { <TestProgress event_id=event_id /> })}

@@ -6,7 +6,8 @@ mod draft;
 
 use crate::api::{self, ClientError};
 use crate::components::field::error_id;
-use crate::components::{ConfirmDialog, EventTypePicker, Field, ReportDialog, Toasts};
+use crate::components::{ConfirmDialog, EventTypePicker, Field, NotAllowed, ReportDialog, Toasts};
+use crate::session::Auth;
 use crate::i18n::{tr, I18n, T};
 use crate::task::Task;
 use draft::{Draft, generate_secret};
@@ -19,15 +20,31 @@ use webhook_api::{
     is_masked,
 };
 
-/// `/webhooks/new`
+/// `/webhooks/new` (admins; others read why not).
 #[component]
 pub fn WebhookNew() -> impl IntoView {
-    view! { <WebhookForm initial=WebhookIn::default() id=None /> }
+    let auth = Auth::expect();
+    view! {
+        <Show when=move || auth.is_admin() fallback=|| view! { <NotAllowed message=Signal::derive(tr(T::MayNotAddWebhooks)) /> }>
+            <WebhookForm initial=WebhookIn::default() id=None />
+        </Show>
+    }
 }
 
-/// `/webhooks/:id/edit`: loads the webhook, then the same form prefilled.
+/// `/webhooks/:id/edit` (admins; others read why not).
 #[component]
 pub fn WebhookEdit() -> impl IntoView {
+    let auth = Auth::expect();
+    view! {
+        <Show when=move || auth.is_admin() fallback=|| view! { <NotAllowed message=Signal::derive(tr(T::MayNotModifyWebhooks)) /> }>
+            <WebhookEditLoaded />
+        </Show>
+    }
+}
+
+/// Loads the webhook, then the same form prefilled.
+#[component]
+fn WebhookEditLoaded() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let webhook = api::Loaded::<Webhook>::new(move || api::webhook_path(&id()));

@@ -1,7 +1,12 @@
 //! A webhook's page (`/webhooks/:id`): its configuration, status and failure details, the success
-//! rate of the last day, and its deliveries with every attempt, Redeliver and Recover.
+//! rate of the last day, its deliveries with every attempt, Redeliver and Recover, and its history
+//! of versions. Actions show as far as the user's role goes.
+
+mod history;
 
 use crate::api::{self};
+use crate::session::Auth;
+use history::History;
 use crate::components::exchange::{Exchange, ExchangeView, error_kind_text};
 use crate::components::{ReportDialog, StatusBadge, SuccessChart, Toasts, event_type_picker::event_type_name};
 use crate::i18n::{tr, I18n, T};
@@ -34,6 +39,7 @@ pub fn local_time(rfc3339: &str) -> String {
 pub fn WebhookDetail() -> impl IntoView {
     let i18n = I18n::expect();
     let toasts = Toasts::expect();
+    let auth = Auth::expect();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     // Bumped by every action and by the refresh timer.
@@ -48,6 +54,9 @@ pub fn WebhookDetail() -> impl IntoView {
         changes.track();
         id.with(|id| api::webhook_path(id))
     });
+
+    // Only a new version refetches the history, not every refresh.
+    let version = Memo::new(move |_| webhook.get().and_then(Result::ok).map_or(0, |w| w.version));
 
     let report = RwSignal::new(None::<Option<api::Result<SendReport>>>);
     let sending = Task::new();
@@ -76,19 +85,22 @@ pub fn WebhookDetail() -> impl IntoView {
                     Some(Ok(w)) => {
                         let (wid, enabled) = (w.id.clone(), w.enabled);
                         let send_id = wid.clone();
+                        let edit_href = format!("/webhooks/{}/edit", w.id);
                         view! {
                             <section class="card">
                                 <div class="detail-head">
                                     <h1>{w.name.clone()}</h1>
                                     <StatusBadge status=w.status />
                                     <div class="row-actions">
-                                        <a class="btn" href=format!("/webhooks/{}/edit", w.id)>{tr(T::Modify)}</a>
-                                        <button type="button" class="btn" on:click=move |_| send(send_id.clone())>
-                                            {tr(T::Send)}
-                                        </button>
-                                        <button type="button" class="btn" disabled=move || toggling.pending() on:click=move |_| toggle(wid.clone(), !enabled)>
-                                            {move || i18n.t(if enabled { T::Disable } else { T::Enable })}
-                                        </button>
+                                        {auth.is_admin().then(|| view! { <a class="btn" href=edit_href>{tr(T::Modify)}</a> })}
+                                        {auth.can_operate().then(|| view! {
+                                            <button type="button" class="btn" on:click=move |_| send(send_id.clone())>
+                                                {tr(T::Send)}
+                                            </button>
+                                            <button type="button" class="btn" disabled=move || toggling.pending() on:click=move |_| toggle(wid.clone(), !enabled)>
+                                                {move || i18n.t(if enabled { T::Disable } else { T::Enable })}
+                                            </button>
+                                        })}
                                     </div>
                                 </div>
                                 <Overview webhook=w.clone() />
@@ -100,6 +112,7 @@ pub fn WebhookDetail() -> impl IntoView {
         // user opened).
         <Show when=move || matches!(webhook.get(), Some(Ok(_)))>
             <Activity webhook_id=id.get_untracked() changes=changes />
+            <History webhook_id=id.get_untracked() version=version />
         </Show>
         <ReportDialog
             state=report
@@ -164,6 +177,7 @@ fn Overview(webhook: Webhook) -> impl IntoView {
 fn Activity(webhook_id: String, changes: RwSignal<u32>) -> impl IntoView {
     let i18n = I18n::expect();
     let toasts = Toasts::expect();
+    let operator = Auth::expect().can_operate();
     let id = StoredValue::new(webhook_id);
     let status = RwSignal::new(None::<DeliveryStatus>);
     let page = RwSignal::new(1u32);
@@ -229,6 +243,7 @@ fn Activity(webhook_id: String, changes: RwSignal<u32>) -> impl IntoView {
                             .collect_view()}
                     </select>
                 </div>
+                <Show when=move || operator>
                 <form
                     class="recover"
                     on:submit=move |ev| {
@@ -251,6 +266,7 @@ fn Activity(webhook_id: String, changes: RwSignal<u32>) -> impl IntoView {
                     </div>
                     <button type="submit" class="btn" disabled=move || recovering.pending()>{tr(T::Recover)}</button>
                 </form>
+                </Show>
                 <button type="button" class="btn btn-quiet" on:click=move |_| changes.update(|n| *n += 1)>
                     {tr(T::Refresh)}
                 </button>
@@ -265,7 +281,7 @@ fn Activity(webhook_id: String, changes: RwSignal<u32>) -> impl IntoView {
                 // Keyed by what can change, so a refresh leaves unchanged deliveries (and their open
                 // attempts) as they are.
                 <For each=rows key=|d| (d.id.clone(), d.attempts.len(), d.status) let:d>
-                    <DeliveryItem delivery=d on_redeliver=Callback::new(redeliver) />
+                    <DeliveryItem delivery=d on_redeliver=operator.then(|| Callback::new(redeliver)) />
                 </For>
             </ul>
             <Show when=move || { pages() > 1 }>
@@ -287,7 +303,11 @@ fn Activity(webhook_id: String, changes: RwSignal<u32>) -> impl IntoView {
 
 /// One delivery: a summary line, its attempts on demand, Redeliver.
 #[component]
-fn DeliveryItem(delivery: Delivery, on_redeliver: Callback<String>) -> impl IntoView {
+fn DeliveryItem(
+    delivery: Delivery,
+    /// Redeliver; `None` for a role that may not.
+    on_redeliver: Option<Callback<String>>,
+) -> impl IntoView {
     let i18n = I18n::expect();
     let open = RwSignal::new(false);
     let last = delivery.attempts.last().map(|a| match (&a.response, &a.error) {
@@ -320,9 +340,11 @@ fn DeliveryItem(delivery: Delivery, on_redeliver: Callback<String>) -> impl Into
                 <button type="button" class="btn btn-small" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
                     {move || format!("{} ({count})", i18n.t(if open.get() { T::HideAttempts } else { T::ShowAttempts }))}
                 </button>
-                <button type="button" class="btn btn-small" on:click=move |_| on_redeliver.run(id.clone())>
-                    {tr(T::Redeliver)}
-                </button>
+                {on_redeliver.map(|redeliver| view! {
+                    <button type="button" class="btn btn-small" on:click=move |_| redeliver.run(id.clone())>
+                        {tr(T::Redeliver)}
+                    </button>
+                })}
             </div>
             <Show when=move || open.get()>
                 <ol class="attempts">
