@@ -245,7 +245,6 @@ texts! {
     Restore => "Restore", "恢复";
     Restored => "WebHook “{name}” restored.", "已恢复 WebHook“{name}”。";
     History => "History", "历史版本";
-    HistoryUnavailable => "This server does not keep a history of versions yet.", "此服务器尚未提供版本历史。";
     NoHistory => "No changes recorded yet.", "尚无变更记录。";
     VersionN => "Version {n}", "版本 {n}";
     ActionCreate => "Created", "创建";

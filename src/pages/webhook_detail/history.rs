@@ -41,8 +41,6 @@ pub fn History(
             <h2 id="history-title">{tr(T::History)}</h2>
             {move || match versions.get() {
                 None => view! { <p class="loading">{tr(T::Loading)}</p> }.into_any(),
-                // A server without the route yet answers 404.
-                Some(Err(e)) if e.status() == Some(404) => view! { <p class="muted">{tr(T::HistoryUnavailable)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p role="alert" class="field-error">{e.message(i18n.lang.get())}</p> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{tr(T::NoHistory)}</p> }.into_any(),
                 Some(Ok(list)) => view! {

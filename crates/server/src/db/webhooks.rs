@@ -237,23 +237,45 @@ pub async fn find_deleted(db: &Db, id: &str) -> Result<Option<Webhook>, sqlx::Er
     .await)
 }
 
-/// One page of deleted webhooks, the most recently deleted first.
+/// One page of deleted webhooks, the most recently deleted first, matching the query's search
+/// (name, URL or description, case-insensitively) when it has one. The other filters are about
+/// live webhooks and do not apply. Deleted webhooks are few: no index serves the search.
 pub async fn list_deleted(
     db: &Db,
-    page: u32,
-    page_size: u32,
+    query: &webhook_api::WebhookQuery,
 ) -> Result<webhook_api::Page<Webhook>, sqlx::Error> {
-    let total: i64 = on_db!(db, |pool, pg| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM webhooks WHERE deleted_at IS NOT NULL"
-    )
+    macro_rules! deleted {
+        () => {
+            " WHERE deleted_at IS NOT NULL AND (CAST($1 AS TEXT) IS NULL \
+             OR name_key LIKE $1 ESCAPE '\\' OR lower(url) LIKE $1 ESCAPE '\\' \
+             OR lower(description) LIKE $1 ESCAPE '\\')"
+        };
+    }
+    let pattern = query.search.as_deref().map(|s| {
+        let escaped: String = name_key(s)
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        format!("%{escaped}%")
+    });
+    let total: i64 = on_db!(db, |pool, pg| sqlx::query_scalar(concat!(
+        "SELECT COUNT(*) FROM webhooks",
+        deleted!()
+    ))
+    .bind(&pattern)
     .fetch_one(pool)
     .await)?;
-    let offset = i64::from(page.saturating_sub(1)) * i64::from(page_size);
+    let offset = i64::from(query.page.saturating_sub(1)) * i64::from(query.page_size);
     let results = on_db!(db, |pool, pg| sqlx::query(concat!(
         select!(),
-        " WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC LIMIT $1 OFFSET $2"
+        deleted!(),
+        " ORDER BY deleted_at DESC, id DESC LIMIT $2 OFFSET $3"
     ))
-    .bind(i64::from(page_size))
+    .bind(&pattern)
+    .bind(i64::from(query.page_size))
     .bind(offset)
     .try_map(|row| from_row(&row, db.cipher()))
     .fetch_all(pool)

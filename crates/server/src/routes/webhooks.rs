@@ -29,7 +29,7 @@ use webhook_api::{
         ("enabled" = Option<bool>, Query, description = "true | false"),
         ("status" = Option<String>, Query, description = "active | awaitingRetry | failed | retryLimitReached | disabled"),
         ("event_type" = Option<String>, Query, description = "A catalog key the webhook subscribes to"),
-        ("deleted" = Option<bool>, Query, description = "true: the deleted webhooks instead, most recently deleted first, paged (admins only; the other filters do not apply)"),
+        ("deleted" = Option<bool>, Query, description = "true: the deleted webhooks instead, most recently deleted first, paged and searched (admins only; the other filters do not apply)"),
         ("sort" = Option<String>, Query, description = "name | type | status | created_at | updated_at, `-` prefix for descending; default -created_at"),
         ("page" = Option<u32>, Query, description = "From 1"),
         ("page_size" = Option<u32>, Query, description = "1–100, default 20"),
@@ -44,8 +44,8 @@ pub async fn list_webhooks(
 ) -> Result<Json<Page<Webhook>>, ApiError> {
     let query = WebhookQuery::from_pairs(query.iter()).map_err(ApiError::Validation)?;
     let page = if query.deleted {
-        // Admins only (the access table's `?deleted=true` entry); the other filters do not apply.
-        db::webhooks::list_deleted(&state.db, query.page, query.page_size).await?
+        // Admins only (the access table's `?deleted=true` entry).
+        db::webhooks::list_deleted(&state.db, &query).await?
     } else {
         db::webhooks::list(&state.db, &query).await?
     };
