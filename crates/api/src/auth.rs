@@ -1,7 +1,9 @@
 //! Who may do what: users and their roles, the sign-in session, API tokens, and the audit log of
 //! every change (`/session`, `/users`, `/tokens`, `/audit`).
 
+use crate::FieldError;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// What a user or a token may do. Users are `admin`, `operator` or `viewer`; a token may also be
 /// a `publisher`, which may only post events.
@@ -330,47 +332,47 @@ impl AuditQuery {
     }
 }
 
-/// The rules for a new user, in English: field → message.
-pub fn validate_user(input: &UserIn) -> crate::FieldErrors {
-    let mut errors = crate::FieldErrors::new();
-    if let Err(msg) = check_username(&input.username) {
-        errors.insert("username".into(), msg.into());
+/// The rules for a new user: field → error (`message(lang)` in English or Chinese).
+pub fn validate_user(input: &UserIn) -> BTreeMap<&'static str, FieldError> {
+    let mut errors = BTreeMap::new();
+    if let Err(e) = check_username(&input.username) {
+        errors.insert("username", e);
     }
     if input.display_name.chars().count() > 100 {
-        errors.insert("display_name".into(), "At most 100 characters.".into());
+        errors.insert("display_name", FieldError::TooLong(100));
     }
     if input.role == Role::Publisher {
-        errors.insert(
-            "role".into(),
-            "A user is an admin, an operator or a viewer; publisher is for tokens.".into(),
-        );
+        errors.insert("role", FieldError::PublisherIsForTokens);
     }
-    if let Err(msg) = check_password(&input.password, &input.username) {
-        errors.insert("password".into(), msg.into());
+    if let Err(e) = check_password(&input.password, &input.username) {
+        errors.insert("password", e);
     }
     errors
 }
 
-pub fn check_username(username: &str) -> Result<(), &'static str> {
+/// 1–64 characters: letters, digits, `.`, `_`, `-`, `@`.
+pub fn check_username(username: &str) -> Result<(), FieldError> {
     let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@');
-    if username.is_empty() || username.len() > 64 {
-        Err("1 to 64 characters.")
+    if username.is_empty() {
+        Err(FieldError::Required)
+    } else if username.len() > 64 {
+        Err(FieldError::TooLong(64))
     } else if !username.chars().all(ok_char) {
-        Err("Letters, digits, '.', '_', '-' and '@' only.")
+        Err(FieldError::UsernameChars)
     } else {
         Ok(())
     }
 }
 
 /// At least 10 characters, at most 128, and not the username.
-pub fn check_password(password: &str, username: &str) -> Result<(), &'static str> {
+pub fn check_password(password: &str, username: &str) -> Result<(), FieldError> {
     let n = password.chars().count();
     if n < 10 {
-        Err("At least 10 characters.")
+        Err(FieldError::TooShort(10))
     } else if n > 128 {
-        Err("At most 128 characters.")
+        Err(FieldError::TooLong(128))
     } else if password.eq_ignore_ascii_case(username) {
-        Err("The password must not be the username.")
+        Err(FieldError::PasswordIsUsername)
     } else {
         Ok(())
     }
@@ -406,7 +408,7 @@ mod tests {
         assert_eq!(e.len(), 3, "{e:?}");
         assert_eq!(
             check_password("alicealice", "alicealice"),
-            Err("The password must not be the username.")
+            Err(FieldError::PasswordIsUsername)
         );
     }
 

@@ -74,6 +74,12 @@ pub enum FieldError {
     NoSeverity,
     /// A list entry given twice.
     Duplicate(String),
+    /// A username of other characters than letters, digits, `.`, `_`, `-`, `@`.
+    UsernameChars,
+    TooShort(usize),
+    PasswordIsUsername,
+    /// A user given the `publisher` role, which is for tokens.
+    PublisherIsForTokens,
 }
 
 impl FieldError {
@@ -222,6 +228,28 @@ impl FieldError {
                     format!("'{v}' is listed twice.")
                 }
             }
+            UsernameChars => pick(
+                zh,
+                "Letters, digits, '.', '_', '-' and '@' only.",
+                "只能包含字母、数字、“.”、“_”、“-”和“@”。",
+            ),
+            TooShort(n) => {
+                if zh {
+                    format!("至少 {n} 个字符。")
+                } else {
+                    format!("At least {n} characters.")
+                }
+            }
+            PasswordIsUsername => pick(
+                zh,
+                "The password must not be the username.",
+                "密码不能与用户名相同。",
+            ),
+            PublisherIsForTokens => pick(
+                zh,
+                "A user is an admin, an operator or a viewer; publisher is for tokens.",
+                "用户的角色只能是管理员、操作员或查看者；发布者仅用于令牌。",
+            ),
         }
     }
 }

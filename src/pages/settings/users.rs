@@ -198,7 +198,11 @@ fn AddUser(on_added: Callback<()>) -> impl IntoView {
             role: role.get_untracked(),
             password: password.get_untracked(),
         };
-        let invalid = validate_user(&body);
+        let lang = i18n.lang.get_untracked();
+        let invalid: FieldErrors = validate_user(&body)
+            .into_iter()
+            .map(|(field, e)| (field.to_string(), e.message(lang)))
+            .collect();
         if !invalid.is_empty() {
             errors.set(invalid);
             toasts.error(i18n.t(T::FixErrors));
@@ -302,8 +306,8 @@ fn ResetPassword(
             return;
         };
         let pw = password.get_untracked();
-        if let Err(msg) = webhook_api::check_password(&pw, &u.username) {
-            error.set(Some(msg.to_string()));
+        if let Err(e) = webhook_api::check_password(&pw, &u.username) {
+            error.set(Some(e.message(i18n.lang.get_untracked())));
             return;
         }
         saving.run(async move {

@@ -24,8 +24,11 @@ pub async fn ensure_admin(db: &Db, given: Option<&str>) -> Result<Option<String>
     }
     let (pw, generated) = match given {
         Some(p) => {
-            webhook_api::check_password(p, FIRST_ADMIN).map_err(|m| {
-                ApiError::BadRequest(format!("--admin-password / WEBHOOK_ADMIN_PASSWORD: {m}"))
+            webhook_api::check_password(p, FIRST_ADMIN).map_err(|e| {
+                ApiError::BadRequest(format!(
+                    "--admin-password / WEBHOOK_ADMIN_PASSWORD: {}",
+                    e.message(webhook_api::Lang::En)
+                ))
             })?;
             (p.to_string(), false)
         }

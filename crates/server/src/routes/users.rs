@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, put};
 use serde_json::json;
-use webhook_api::{ErrorBody, FieldErrors, Role, User, UserIn, UserUpdate};
+use webhook_api::{ErrorBody, FieldError, FieldErrors, Lang, Role, User, UserIn, UserUpdate};
 
 /// List users.
 #[utoipa::path(get, path = "/api/v1/users", tag = "access",
@@ -36,7 +36,10 @@ pub async fn create_user(
     ctx: Ctx,
     Json(input): Json<UserIn>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let errors = webhook_api::validate_user(&input);
+    let errors: FieldErrors = webhook_api::validate_user(&input)
+        .into_iter()
+        .map(|(field, e)| (field.to_string(), e.message(Lang::En)))
+        .collect();
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
@@ -96,7 +99,10 @@ pub async fn update_user(
     if let Some(name) = input.display_name {
         let name = name.trim().to_string();
         if name.chars().count() > 100 {
-            errors.insert("display_name".into(), "At most 100 characters.".into());
+            errors.insert(
+                "display_name".into(),
+                FieldError::TooLong(100).message(Lang::En),
+            );
         } else if name != old.display_name {
             changes.push(field("display_name", json!(old.display_name), json!(name)));
             new.display_name = name;
@@ -106,7 +112,7 @@ pub async fn update_user(
         if role == Role::Publisher {
             errors.insert(
                 "role".into(),
-                "A user is an admin, an operator or a viewer; publisher is for tokens.".into(),
+                FieldError::PublisherIsForTokens.message(Lang::En),
             );
         } else if role != old.role {
             changes.push(field("role", json!(old.role), json!(role)));
@@ -122,8 +128,8 @@ pub async fn update_user(
     let mut hash = None;
     if let Some(pw) = input.password {
         match webhook_api::check_password(&pw, &old.username) {
-            Err(msg) => {
-                errors.insert("password".into(), msg.into());
+            Err(e) => {
+                errors.insert("password".into(), e.message(Lang::En));
             }
             Ok(()) => {
                 changes.push(field("password", json!(CHANGED), json!(CHANGED)));
