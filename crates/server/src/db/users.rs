@@ -96,16 +96,49 @@ pub async fn insert(db: &Db, u: &StoredUser, audit: &Record) -> Result<bool, sql
     Ok(true)
 }
 
+/// How a change of a user went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Done,
+    NoSuchUser,
+    /// Refused: it would leave no enabled admin.
+    LastAdmin,
+}
+
+/// Whether an enabled admin other than `id` exists, inside `tx`. On PostgreSQL the admins' rows
+/// are locked, so two transactions demoting the last two admins at once cannot both pass; on
+/// SQLite the write transaction already excludes the other.
+async fn another_admin(tx: &mut super::Tx, id: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = on_tx!(tx, |conn, pg| {
+        let sql = if pg {
+            "SELECT id FROM users WHERE role = $1 AND NOT disabled AND id <> $2 LIMIT 1 FOR UPDATE"
+        } else {
+            "SELECT id FROM users WHERE role = $1 AND NOT disabled AND id <> $2 LIMIT 1"
+        };
+        sqlx::query_scalar(sql)
+            .bind(Role::Admin.as_str())
+            .bind(id)
+            .fetch_optional(conn)
+            .await
+    })?;
+    Ok(found.is_some())
+}
+
 /// Writes the user's display name, role, disabled flag and (when `password_hash` is given) the
-/// password; `end_sessions` signs them out everywhere. False when there is no such user.
+/// password; `end_sessions` signs them out everywhere; `keep_an_admin`: refused when no other
+/// enabled admin would remain.
 pub async fn update(
     db: &Db,
     u: &User,
     password_hash: Option<&str>,
     end_sessions: bool,
+    keep_an_admin: bool,
     audit: &Record,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Change, sqlx::Error> {
     let mut tx = db.begin().await?;
+    if keep_an_admin && !another_admin(&mut tx, &u.id).await? {
+        return Ok(Change::LastAdmin);
+    }
     let done = on_tx!(&mut tx, |conn, pg| sqlx::query(
         "UPDATE users SET display_name = $1, role = $2, disabled = $3, \
          password_hash = COALESCE($4, password_hash) WHERE id = $5"
@@ -119,7 +152,7 @@ pub async fn update(
     .await
     .map(|r| r.rows_affected()))?;
     if done == 0 {
-        return Ok(false);
+        return Ok(Change::NoSuchUser);
     }
     if end_sessions {
         tx.execute("DELETE FROM sessions WHERE user_id = $1", &[&u.id])
@@ -127,12 +160,21 @@ pub async fn update(
     }
     audit::write(&mut tx, audit).await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Change::Done)
 }
 
-/// Deletes a user, their sessions and the tokens they created. False when there is none.
-pub async fn delete(db: &Db, id: &str, audit: &Record) -> Result<bool, sqlx::Error> {
+/// Deletes a user, their sessions and the tokens they created; `keep_an_admin` as for
+/// [`update`].
+pub async fn delete(
+    db: &Db,
+    id: &str,
+    keep_an_admin: bool,
+    audit: &Record,
+) -> Result<Change, sqlx::Error> {
     let mut tx = db.begin().await?;
+    if keep_an_admin && !another_admin(&mut tx, id).await? {
+        return Ok(Change::LastAdmin);
+    }
     tx.execute("DELETE FROM sessions WHERE user_id = $1", &[id])
         .await?;
     tx.execute(
@@ -142,11 +184,11 @@ pub async fn delete(db: &Db, id: &str, audit: &Record) -> Result<bool, sqlx::Err
     .await?;
     let done = tx.execute("DELETE FROM users WHERE id = $1", &[id]).await?;
     if done == 0 {
-        return Ok(false);
+        return Ok(Change::NoSuchUser);
     }
     audit::write(&mut tx, audit).await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Change::Done)
 }
 
 /// A live session: its user, and when it ends at the latest.
@@ -303,16 +345,6 @@ pub async fn reset_password(
     };
     let mut u = user.user;
     u.disabled = false;
-    update(db, &u, Some(password_hash), true, audit).await?;
+    update(db, &u, Some(password_hash), true, false, audit).await?;
     Ok(Some(u.id))
-}
-
-/// How many enabled admins there are: the last one cannot be demoted, disabled or deleted.
-pub async fn enabled_admins(db: &Db) -> Result<i64, sqlx::Error> {
-    on_db!(db, |pool, pg| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE role = $1 AND NOT disabled"
-    )
-    .bind(Role::Admin.as_str())
-    .fetch_one(pool)
-    .await)
 }

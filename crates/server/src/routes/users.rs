@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::{Ctx, password};
 use crate::changes::{CHANGED, added, field};
 use crate::clock;
-use crate::db::{self, users::StoredUser};
+use crate::db::{self, users::Change, users::StoredUser};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 use axum::Router;
@@ -145,20 +145,21 @@ pub async fn update_user(
     }
     let loses_admin =
         old.role == Role::Admin && !old.disabled && (new.role != Role::Admin || new.disabled);
-    if loses_admin && db::users::enabled_admins(&state.db).await? <= 1 {
-        return Err(ApiError::conflict_on(
-            "role",
-            "This is the last enabled admin: make another user admin first.".into(),
-        ));
-    }
     let end_sessions = hash.is_some() || new.role != old.role || (new.disabled && !old.disabled);
     let record = ctx
         .record("user.modify")
         .target("user", &id, &old.username)
         .with_changes(changes);
-    if !db::users::update(&state.db, &new, hash.as_deref(), end_sessions, &record).await? {
-        return Err(ApiError::NotFound(format!("There is no user {id}.")));
-    }
+    let change = db::users::update(
+        &state.db,
+        &new,
+        hash.as_deref(),
+        end_sessions,
+        loses_admin,
+        &record,
+    )
+    .await?;
+    outcome(change, "role", &id)?;
     Ok(Json(new))
 }
 
@@ -186,22 +187,26 @@ pub async fn delete_user(
             "You cannot delete yourself; another admin can.".into(),
         ));
     }
-    if user.role == Role::Admin
-        && !user.disabled
-        && db::users::enabled_admins(&state.db).await? <= 1
-    {
-        return Err(ApiError::conflict_on(
-            "id",
-            "This is the last enabled admin: make another user admin first.".into(),
-        ));
-    }
     let record = ctx
         .record("user.delete")
         .target("user", &id, &user.username);
-    if !db::users::delete(&state.db, &id, &record).await? {
-        return Err(ApiError::NotFound(format!("There is no user {id}.")));
-    }
+    let keep_an_admin = user.role == Role::Admin && !user.disabled;
+    let change = db::users::delete(&state.db, &id, keep_an_admin, &record).await?;
+    outcome(change, "id", &id)?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A change's outcome as the API answers it: 404 for no such user, 409 on `field` for the last
+/// enabled admin.
+fn outcome(change: Change, field: &str, id: &str) -> Result<(), ApiError> {
+    match change {
+        Change::Done => Ok(()),
+        Change::NoSuchUser => Err(ApiError::NotFound(format!("There is no user {id}."))),
+        Change::LastAdmin => Err(ApiError::conflict_on(
+            field,
+            "This is the last enabled admin: make another user admin first.".into(),
+        )),
+    }
 }
 
 /// The routes of this resource, relative to `/api/v1`.
