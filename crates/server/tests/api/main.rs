@@ -1,6 +1,9 @@
 //! Integration tests: the real server on a loopback port with a fresh SQLite file per test,
 //! driven over HTTP the way the console and scripts use it.
 
+mod access;
+mod access_matrix;
+mod access_tokens;
 mod backends;
 mod concurrency;
 mod console;
@@ -12,8 +15,10 @@ mod instances;
 mod list;
 mod modify;
 mod payload;
+mod principals;
 mod receiver;
 mod send;
 mod server;
 mod storage_modes;
 mod subscriptions;
+mod throttle;
