@@ -11,6 +11,7 @@ mod crash;
 mod create;
 mod events;
 mod helpers;
+mod history;
 mod instances;
 mod list;
 mod modify;
