@@ -4,6 +4,8 @@
 mod access;
 mod access_matrix;
 mod access_tokens;
+mod audit;
+mod audit_query;
 mod backends;
 mod concurrency;
 mod console;

@@ -103,6 +103,17 @@ async fn five_failures_from_an_address_lock_it_for_every_username() {
     }
     let still = sign_in_from(&app, 22, "a-user", &password_of("a-user")).await;
     assert_eq!(still.status(), StatusCode::OK);
+
+    // Each attempt is in the audit log, under the address it came from.
+    let attempts = crate::audit::filtered(&app, "action=session.create").await;
+    let outcomes = |addr: &str, outcome: &str| {
+        let of = |e: &&webhook_api::AuditEntry| e.client_addr == addr && e.outcome == outcome;
+        attempts.results.iter().filter(of).count()
+    };
+    assert_eq!(outcomes("127.0.0.20", "failure"), 5);
+    assert_eq!(outcomes("127.0.0.20", "success"), 1);
+    assert_eq!(outcomes("127.0.0.20", "refused"), 6);
+    assert_eq!(outcomes("127.0.0.21", "success"), 1);
 }
 
 #[tokio::test]
