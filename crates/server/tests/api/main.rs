@@ -20,6 +20,7 @@ mod modify;
 mod payload;
 mod principals;
 mod receiver;
+mod secrets;
 mod send;
 mod server;
 mod storage_modes;
