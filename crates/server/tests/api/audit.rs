@@ -114,6 +114,16 @@ async fn each_change_and_refusal_has_one_entry_saying_who_what_and_how() {
         .await;
     let on = changed("enabled", Some(json!(false)), Some(json!(true)));
     expected.push(entry(&r, StatusCode::OK, "webhook.enable", hook, on));
+    // Neither a save without changes nor enabling what is enabled is a change.
+    let mut unchanged = Vec::new();
+    body["enabled"] = json!(true);
+    let r = token.put(&app, &path, &body).await;
+    unchanged.push(request_id(&r, StatusCode::OK, "a no-op save"));
+    let r = token
+        .post(&app, &format!("{path}/enable"), &json!({}))
+        .await;
+    unchanged.push(request_id(&r, StatusCode::OK, "enabling again"));
+    body["enabled"] = json!(false);
     let r = token
         .post(&app, &format!("{path}/disable"), &json!({}))
         .await;
@@ -240,6 +250,12 @@ async fn each_change_and_refusal_has_one_entry_saying_who_what_and_how() {
         if let Some(change) = &e.change {
             assert!(a.changes.contains(change), "{what}: no {change:?}");
         }
+    }
+    for id in &unchanged {
+        assert!(
+            entries.iter().all(|a| &a.request_id != id),
+            "an entry for no change"
+        );
     }
     let of = |action: &str| {
         let e = expected.iter().find(|e| e.action == action).unwrap();

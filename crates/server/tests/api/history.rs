@@ -252,6 +252,10 @@ async fn a_deleted_webhook_is_listed_for_admins_and_restored_as_it_was() {
         .await;
     expect_error(unknown, StatusCode::NOT_FOUND, "not_found").await;
     assert_eq!(versions(&app, &w.id).await.len(), 3);
+    let none = app
+        .get("/api/v1/webhooks/0190a0a0-0000-7000-8000-000000000000/versions")
+        .await;
+    expect_error(none, StatusCode::NOT_FOUND, "not_found").await;
 }
 
 #[tokio::test]
