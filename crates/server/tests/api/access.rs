@@ -331,3 +331,32 @@ async fn a_change_made_with_the_cookie_must_come_from_the_console() {
         .unwrap();
     assert_eq!(token.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn behind_an_https_public_url_the_cookie_is_secure_and_changes_come_from_it() {
+    let app = spawn_app_with(Arc::new(tempfile::tempdir().unwrap()), |c| {
+        c.public_url = Some("https://console.example.com/".parse().unwrap());
+    })
+    .await;
+
+    let response = sign_in(&app, "admin", crate::helpers::ADMIN_PASSWORD).await;
+
+    assert!(cookie_attributes(&response).contains(&"secure".to_string()));
+    let cookie = crate::helpers::session_cookie(&response);
+    let xrw = ("x-requested-with", "console");
+    let public = [xrw, ("origin", "https://console.example.com")];
+    assert_eq!(
+        change_with(&app, &cookie, "public", &public).await,
+        StatusCode::CREATED
+    );
+    let host = [xrw, ("origin", app.address.as_str())];
+    assert_eq!(
+        change_with(&app, &cookie, "host", &host).await,
+        StatusCode::FORBIDDEN
+    );
+    let http = [xrw, ("origin", "http://console.example.com")];
+    assert_eq!(
+        change_with(&app, &cookie, "http", &http).await,
+        StatusCode::FORBIDDEN
+    );
+}
