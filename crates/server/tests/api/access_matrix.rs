@@ -164,7 +164,7 @@ impl Fixture {
     /// intact, else a made-up id (a 404 still shows the request was admitted).
     fn path(&self, method: &str, template: &str) -> String {
         let id = match (method, template) {
-            ("DELETE" | "POST", "/api/v1/webhooks/{id}" | "/api/v1/webhooks/{id}/restore") => {
+            ("DELETE", "/api/v1/webhooks/{id}") | ("POST", "/api/v1/webhooks/{id}/restore") => {
                 &self.victim
             }
             // Sending would reach out to the webhook's URL.

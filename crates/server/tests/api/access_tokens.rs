@@ -151,7 +151,7 @@ async fn publishes(app: &TestApp, caller: &Caller) -> StatusCode {
 }
 
 #[tokio::test]
-async fn a_token_stops_when_its_creator_is_demoted_below_it_disabled_or_deleted() {
+async fn a_token_stops_when_its_creator_is_demoted_below_it_or_disabled() {
     let app = spawn_app().await;
     let boss = add_user(&app, "boss", "admin").await;
     let session = session(&app, "boss").await;
@@ -164,7 +164,6 @@ async fn a_token_stops_when_its_creator_is_demoted_below_it_disabled_or_deleted(
     let [admin, operator, viewer, publisher] = &tokens[..] else {
         unreachable!()
     };
-    let user_path = format!("/api/v1/users/{}", boss.id);
 
     crate::principals::update_user(&app, &boss.id, &json!({"role": "operator"})).await;
     assert_eq!(admin.status(&app).await, StatusCode::UNAUTHORIZED);
@@ -178,13 +177,28 @@ async fn a_token_stops_when_its_creator_is_demoted_below_it_disabled_or_deleted(
 
     crate::principals::update_user(&app, &boss.id, &json!({"disabled": true})).await;
     assert_eq!(viewer.status(&app).await, StatusCode::UNAUTHORIZED);
+}
 
-    assert_eq!(
-        app.delete(&user_path).await.status(),
-        StatusCode::NO_CONTENT
-    );
+#[tokio::test]
+async fn deleting_a_user_signs_them_out_and_revokes_their_tokens() {
+    let app = spawn_app().await;
+    let gone = add_user(&app, "gone", "admin").await;
+    let signed_in = session(&app, "gone").await;
+    let made = add_token(&app, &signed_in, "gone-bot", "viewer", None).await;
+    let token = Caller::bearer(made.token);
+    assert_eq!(token.status(&app).await, StatusCode::OK);
+
+    let deleted = app.delete(&format!("/api/v1/users/{}", gone.id)).await;
+
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(signed_in.status(&app).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(token.status(&app).await, StatusCode::UNAUTHORIZED);
     let left: Vec<ApiToken> = app.get("/api/v1/tokens").await.json().await.unwrap();
-    assert!(left.iter().all(|t| t.created_by != "boss"), "{left:?}");
+    assert!(left.iter().all(|t| t.created_by != "gone"), "{left:?}");
+    let users: Vec<User> = app.get("/api/v1/users").await.json().await.unwrap();
+    assert!(users.iter().all(|u| u.id != gone.id), "{users:?}");
+    let again = app.delete(&format!("/api/v1/users/{}", gone.id)).await;
+    expect_error(again, StatusCode::NOT_FOUND, "not_found").await;
 }
 
 /// The fields named by the refusal of `POST /users` with `body`.
