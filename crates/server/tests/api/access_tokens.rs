@@ -183,9 +183,13 @@ async fn a_token_stops_when_its_creator_is_demoted_below_it_or_disabled() {
 async fn deleting_a_user_signs_them_out_and_revokes_their_tokens() {
     let app = spawn_app().await;
     let gone = add_user(&app, "gone", "admin").await;
-    let signed_in = session(&app, "gone").await;
-    let made = add_token(&app, &signed_in, "gone-bot", "viewer", None).await;
+    let first = session(&app, "gone").await;
+    let made = add_token(&app, &first, "gone-bot", "viewer", None).await;
     let token = Caller::bearer(made.token);
+    // A change of role first (it ends their sessions, as deleting does).
+    crate::principals::update_user(&app, &gone.id, &json!({"role": "operator"})).await;
+    assert_eq!(first.status(&app).await, StatusCode::UNAUTHORIZED);
+    let signed_in = session(&app, "gone").await;
     assert_eq!(token.status(&app).await, StatusCode::OK);
 
     let deleted = app.delete(&format!("/api/v1/users/{}", gone.id)).await;
