@@ -220,7 +220,7 @@ async fn a_deleted_webhook_is_listed_for_admins_and_restored_as_it_was() {
     let path = format!("/api/v1/webhooks/{}", w.id);
     assert_eq!(app.delete(&path).await.status(), StatusCode::NO_CONTENT);
 
-    assert_eq!(deleted_list(&app).await, [w.id.clone()]);
+    assert_eq!(deleted_list(&app).await, std::slice::from_ref(&w.id));
     assert!(!live_list(&app).await.contains(&w.id));
     expect_error(app.get(&path).await, StatusCode::NOT_FOUND, "not_found").await;
 
@@ -270,7 +270,7 @@ async fn a_webhook_whose_name_was_taken_meanwhile_is_not_restored() {
 
     let error = expect_error(refused, StatusCode::CONFLICT, "conflict").await;
     assert!(error.error.fields.contains_key("name"), "{error:?}");
-    assert_eq!(deleted_list(&app).await, [old.id.clone()]);
+    assert_eq!(deleted_list(&app).await, std::slice::from_ref(&old.id));
     assert_eq!(
         versions(&app, &old.id).await.len(),
         2,
