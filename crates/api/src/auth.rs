@@ -174,7 +174,8 @@ pub struct CreatedToken {
 pub enum ActorType {
     User,
     Token,
-    /// Not signed in (failed sign-ins, refused requests without credentials).
+    /// Not signed in: failed sign-ins. (Requests refused for want of credentials, 401, are not
+    /// recorded: anyone could fill the log with them. Refusals of known callers, 403, are.)
     Anonymous,
     /// The server itself (start-up, `reset-password`).
     System,

@@ -160,7 +160,9 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         client_addr,
         request_id: request_id.clone(),
     };
-    let access = table::access(req.method(), &path, req.uri().query());
+    let Some(access) = table::access(req.method(), &path, req.uri().query()) else {
+        return with_request_id(ApiError::MethodNotAllowed.into_response(), &request_id);
+    };
     if access != Access::Public
         && let Err(refusal) =
             admit(&state, &mut ctx, access, req.method(), req.headers(), &path).await
@@ -190,8 +192,10 @@ async fn admit(
     };
     let refusal = refusal.or_else(|| {
         let p = ctx.principal.as_ref()?;
-        if access == Access::Session && matches!(p, Principal::Token(_)) {
-            return Some("This route is for the console's session, not for API tokens.".into());
+        if access.needs_session() && matches!(p, Principal::Token(_)) {
+            return Some(
+                "This route is for a user signed in to the console, not for API tokens.".into(),
+            );
         }
         (!access.allows(p.role()))
             .then(|| format!("Your role ({}) may not do this.", p.role().as_str()))
@@ -232,7 +236,7 @@ async fn authenticate(
         let token = found.ok_or_else(|| {
             ApiError::Unauthorized("The API token is unknown, revoked or expired.".into())
         })?;
-        if stale(token.last_used_at.as_deref(), &now) {
+        if stale(token.last_used_at.as_deref(), &now, TOUCH_EVERY) {
             db::tokens::touch(&state.db, &token.id, &now).await?;
         }
         return Ok((Principal::Token(token), false));
@@ -245,7 +249,12 @@ async fn authenticate(
     let session = db::users::session(&state.db, &hash, &now, &idle_since)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("Your session has ended; sign in again.".into()))?;
-    if stale(Some(&session.last_seen_at), &now) {
+    // Often enough that a session in use never reaches its idle timeout, however short.
+    if stale(
+        Some(&session.last_seen_at),
+        &now,
+        TOUCH_EVERY.min(state.auth.idle_timeout / 4),
+    ) {
         db::users::touch_session(&state.db, &hash, &now).await?;
     }
     Ok((
@@ -258,13 +267,13 @@ async fn authenticate(
     ))
 }
 
-/// Whether a last-use time is older than [`TOUCH_EVERY`] (or absent).
-fn stale(last: Option<&str>, now: &str) -> bool {
+/// Whether a last-use time is older than `every` (or absent).
+fn stale(last: Option<&str>, now: &str, every: Duration) -> bool {
     let parse = |s: &str| {
         time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
     };
     match (last.and_then(parse), parse(now)) {
-        (Some(last), Some(now)) => now - last >= TOUCH_EVERY,
+        (Some(last), Some(now)) => now - last >= every,
         _ => true,
     }
 }

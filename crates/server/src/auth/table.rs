@@ -20,6 +20,8 @@ pub enum Access {
     Publish,
     /// Admins only.
     Admin,
+    /// Admins signed in to the console, not tokens: creating API tokens (a token is a user's).
+    AdminSession,
 }
 
 impl Access {
@@ -30,8 +32,13 @@ impl Access {
             Access::Read => role.can_read(),
             Access::Operate => role.can_operate(),
             Access::Publish => role.can_operate() || role == Role::Publisher,
-            Access::Admin => role.is_admin(),
+            Access::Admin | Access::AdminSession => role.is_admin(),
         }
+    }
+
+    /// Whether only a console session (not an API token) may pass.
+    pub fn needs_session(self) -> bool {
+        matches!(self, Access::Session | Access::AdminSession)
     }
 }
 
@@ -92,7 +99,7 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("PUT", "/api/v1/users/{id}", Admin),
         ("DELETE", "/api/v1/users/{id}", Admin),
         ("GET", "/api/v1/tokens", Admin),
-        ("POST", "/api/v1/tokens", Admin),
+        ("POST", "/api/v1/tokens", AdminSession),
         ("DELETE", "/api/v1/tokens/{id}", Admin),
         ("GET", "/api/v1/audit", Admin),
         // Outside the API: Prometheus scrapes with a viewer token (`authorization` in its
@@ -103,8 +110,15 @@ pub const ROUTES: &[(&str, &str, Access)] = {
 
 /// The access of `method` on the route template `path` (`/api/v1/webhooks/{id}`) with the
 /// request's `query`: an entry naming a query parameter (`path?key=value`) wins over the plain
-/// path when the query has that pair. Routes not in the table are for admins.
-pub fn access(method: &Method, path: &str, query: Option<&str>) -> Access {
+/// path when the query has that pair. `HEAD` is `GET` without the body. None when the table
+/// lists the path but not this method (the router answers 405); a path not in the table at all
+/// is for admins.
+pub fn access(method: &Method, path: &str, query: Option<&str>) -> Option<Access> {
+    let method = if method == Method::HEAD {
+        Method::GET
+    } else {
+        method.clone()
+    };
     // Decoded and trimmed as the handlers' query parser does, so no spelling slips past.
     let pairs: Vec<String> = url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
         .map(|(k, v)| format!("{}={}", k, v.trim()))
@@ -114,11 +128,16 @@ pub fn access(method: &Method, path: &str, query: Option<&str>) -> Access {
         None => entry == path,
     };
     // The query-specific entry is listed after its path's: the last match wins.
-    ROUTES
+    let found = ROUTES
         .iter()
         .rev()
         .find(|(m, p, _)| *m == method.as_str() && matches(p))
-        .map_or(Access::Admin, |(_, _, a)| *a)
+        .map(|(_, _, a)| *a);
+    match found {
+        Some(a) => Some(a),
+        None if ROUTES.iter().any(|(_, p, _)| *p == path) => None,
+        None => Some(Access::Admin),
+    }
 }
 
 #[cfg(test)]
@@ -141,17 +160,23 @@ mod tests {
         assert!(!Access::Publish.allows(Role::Viewer));
         assert!(!Access::Operate.allows(Role::Viewer));
         assert!(!Access::Admin.allows(Role::Operator));
-        assert_eq!(access(&Method::GET, "/api/v1/nope", None), Access::Admin);
+        assert_eq!(
+            access(&Method::GET, "/api/v1/nope", None),
+            Some(Access::Admin)
+        );
         let list = "/api/v1/webhooks";
-        assert_eq!(access(&Method::GET, list, None), Access::Read);
-        assert_eq!(access(&Method::GET, list, Some("page=2")), Access::Read);
+        assert_eq!(access(&Method::GET, list, None), Some(Access::Read));
+        assert_eq!(access(&Method::HEAD, list, None), Some(Access::Read));
+        assert_eq!(access(&Method::PATCH, list, None), None);
+        assert_eq!(
+            access(&Method::GET, list, Some("page=2")),
+            Some(Access::Read)
+        );
+        let deleted = Some(Access::Admin);
         assert_eq!(
             access(&Method::GET, list, Some("page=2&deleted=true")),
-            Access::Admin
+            deleted
         );
-        assert_eq!(
-            access(&Method::GET, list, Some("deleted=%74rue+")),
-            Access::Admin
-        );
+        assert_eq!(access(&Method::GET, list, Some("deleted=%74rue+")), deleted);
     }
 }

@@ -28,7 +28,18 @@ pub async fn list_audit(
     State(state): State<AppState>,
     query: QueryPairs,
 ) -> Result<Json<Page<AuditEntry>>, ApiError> {
-    let query = AuditQuery::from_pairs(query.iter()).map_err(ApiError::Validation)?;
+    let mut query = AuditQuery::from_pairs(query.iter()).map_err(ApiError::Validation)?;
+    // The same instant whatever its offset, compared with the stored UTC times.
+    if let Some(since) = &query.since {
+        let at = time::OffsetDateTime::parse(since, &time::format_description::well_known::Rfc3339)
+            .map_err(|_| {
+                ApiError::Validation(webhook_api::FieldErrors::from([(
+                    "since".to_string(),
+                    "must be an RFC 3339 time, e.g. 2026-12-01T00:00:00Z".to_string(),
+                )]))
+            })?;
+        query.since = Some(crate::clock::format(at));
+    }
     Ok(Json(db::audit::list(&state.db, &query).await?))
 }
 

@@ -35,10 +35,9 @@ pub async fn create_token(
     ctx: Ctx,
     Json(input): Json<TokenIn>,
 ) -> Result<impl IntoResponse, ApiError> {
+    // The access table admits only admins signed in to the console here (`AdminSession`).
     let Some(Principal::User { user: creator, .. }) = &ctx.principal else {
-        return Err(ApiError::Forbidden(
-            "Tokens are created by a signed-in user, not by another token.".into(),
-        ));
+        return Err(ApiError::internal("a token reached POST /tokens"));
     };
     let now = clock::now();
     let mut errors = FieldErrors::new();
