@@ -314,6 +314,7 @@ impl Binary {
         let mut child = Command::new(env!("CARGO_BIN_EXE_webhook-server"))
             .env("WEBHOOK_LISTEN", "127.0.0.1:0")
             .env("WEBHOOK_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("WEBHOOK_SECRET_KEY", crate::helpers::TEST_SECRET_KEY)
             .env("WEBHOOK_DATABASE_URL", &url)
             .env("WEBHOOK_DIST", dir.path().join("dist"))
             .env("WEBHOOK_ALLOW_TARGETS", "127.0.0.0/8")
