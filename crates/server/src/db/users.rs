@@ -105,23 +105,23 @@ pub enum Change {
     LastAdmin,
 }
 
-/// Whether an enabled admin other than `id` exists, inside `tx`. On PostgreSQL the admins' rows
-/// are locked, so two transactions demoting the last two admins at once cannot both pass; on
-/// SQLite the write transaction already excludes the other.
+/// Whether an enabled admin other than `id` exists, inside `tx`. On PostgreSQL every enabled
+/// admin's row is locked, always in id order (so two such transactions cannot deadlock): of two
+/// transactions demoting the last two admins at once, the second waits, then sees one admin
+/// left. On SQLite the write transaction already excludes the other.
 async fn another_admin(tx: &mut super::Tx, id: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<String> = on_tx!(tx, |conn, pg| {
+    let admins: Vec<String> = on_tx!(tx, |conn, pg| {
         let sql = if pg {
-            "SELECT id FROM users WHERE role = $1 AND NOT disabled AND id <> $2 LIMIT 1 FOR UPDATE"
+            "SELECT id FROM users WHERE role = $1 AND NOT disabled ORDER BY id FOR UPDATE"
         } else {
-            "SELECT id FROM users WHERE role = $1 AND NOT disabled AND id <> $2 LIMIT 1"
+            "SELECT id FROM users WHERE role = $1 AND NOT disabled ORDER BY id"
         };
         sqlx::query_scalar(sql)
             .bind(Role::Admin.as_str())
-            .bind(id)
-            .fetch_optional(conn)
+            .fetch_all(conn)
             .await
     })?;
-    Ok(found.is_some())
+    Ok(admins.iter().any(|a| a != id))
 }
 
 /// Writes the user's display name, role, disabled flag and (when `password_hash` is given) the
@@ -211,6 +211,13 @@ pub async fn open_session(
     audit: &Record,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
+    // The user's sessions past their absolute end go: sessions stay bounded by sign-ins per
+    // lifetime without a sweeper.
+    tx.execute(
+        "DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2",
+        &[user_id, now],
+    )
+    .await?;
     tx.execute(
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
          VALUES ($1, $2, $3, $3, $4)",
