@@ -13,6 +13,7 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&AccessResponses),
     info(
         title = "Webhook Console API",
         description = "Manage notification webhooks and message subscriptions, post events, and follow their deliveries."
@@ -65,6 +66,96 @@ use utoipa::OpenApi;
     )
 )]
 pub struct ApiDoc;
+
+/// Adds what every route shares, from the access table (`auth::table`): the two ways to
+/// authenticate (the console's cookie, a bearer API token), each route's security (none for
+/// public routes; the cookie alone for session-only ones), its 401 and 403, and for routes that
+/// read a JSON body its 400 (not JSON) and 413 (over 256 KiB).
+struct AccessResponses;
+
+impl utoipa::Modify for AccessResponses {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use crate::auth::table::{Access, access};
+        use axum::http::Method;
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        };
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("whc_…")
+                    .description(Some("An API token: Authorization: Bearer whc_…"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::COOKIE,
+                "The console's session (POST /api/v1/session); changes also need X-Requested-With.",
+            ))),
+        );
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let ops = [
+                (Method::GET, &mut item.get),
+                (Method::PUT, &mut item.put),
+                (Method::POST, &mut item.post),
+                (Method::DELETE, &mut item.delete),
+                (Method::PATCH, &mut item.patch),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op else { continue };
+                let responses = &mut op.responses.responses;
+                let mut add = |code: &str, description: &str| {
+                    responses
+                        .entry(code.to_string())
+                        .or_insert_with(|| error(description).into());
+                };
+                if op.request_body.is_some() {
+                    add(
+                        "400",
+                        "The body is not JSON (or not sent as application/json)",
+                    );
+                    add("413", "The body is larger than 256 KiB");
+                }
+                let access = access(&method, path, None).unwrap_or(Access::Admin);
+                if access == Access::Public {
+                    op.security = Some(vec![SecurityRequirement::default()]);
+                    continue;
+                }
+                add("401", "No credentials, or none that are valid");
+                add(
+                    "403",
+                    "The caller's role may not do this, or a cookie change came from another site",
+                );
+                let session = SecurityRequirement::new::<_, [&str; 0], &str>("session", []);
+                op.security = Some(if access.needs_session() {
+                    vec![session]
+                } else {
+                    vec![
+                        session,
+                        SecurityRequirement::new::<_, [&str; 0], &str>("token", []),
+                    ]
+                });
+            }
+        }
+    }
+}
 
 /// Get this API's OpenAPI 3 document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",

@@ -3,7 +3,7 @@
 
 use crate::helpers::{expect_error, spawn_app, spawn_app_in};
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use webhook_api::{EventTypeInfo, Webhook};
@@ -72,6 +72,52 @@ async fn openapi_describes_every_route() {
         "DeliveryStats",
     ] {
         assert!(schemas.contains_key(schema), "{schema}");
+    }
+}
+
+#[tokio::test]
+async fn openapi_says_how_to_authenticate_and_what_each_refusal_looks_like() {
+    let app = spawn_app().await;
+    let doc: Value = crate::helpers::client()
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["token"]["scheme"], "bearer");
+    assert_eq!(schemes["session"]["in"], "cookie");
+    assert_eq!(schemes["session"]["name"], "wc_session");
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let access = webhook_server::auth::table::access(
+                &method.to_uppercase().parse().unwrap(),
+                path,
+                None,
+            )
+            .unwrap();
+            let responses = op["responses"].as_object().unwrap();
+            let security = op["security"]
+                .as_array()
+                .expect("security on every operation");
+            if access == webhook_server::auth::table::Access::Public {
+                assert_eq!(security, &vec![json!({})], "{method} {path}");
+            } else {
+                assert!(
+                    responses.contains_key("401") && responses.contains_key("403"),
+                    "{method} {path}"
+                );
+                assert!(!security.is_empty(), "{method} {path}");
+            }
+            if op.get("requestBody").is_some() {
+                assert!(
+                    responses.contains_key("400") && responses.contains_key("413"),
+                    "{method} {path}"
+                );
+            }
+        }
     }
 }
 
