@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::rc::Rc;
 use webhook_api::{
-    API_PREFIX, AuditQuery, CreatedToken, CreatedValidation, CreatedWebhook, Delivery, DeliveryQuery, ErrorBody, EventIn, EventsAccepted, FieldErrors, ReceiverIn, RecoverIn, RecoverOut, SendReport, SentRequest, Session, SignIn, Subscription, SubscriptionImpact, SubscriptionTest, TokenIn, User, UserIn, UserUpdate, Webhook, WebhookIn, WebhookQuery,
+    API_PREFIX, AuditQuery, CreatedToken, CreatedValidation, CreatedWebhook, Delivery, DeliveryQuery, ErrorBody, EventIn, EventsAccepted, FieldErrors, ReceiverIn, RecoverIn, RecoverOut, SendReport, SentRequest, Session, SignIn, SignatureCheck, Subscription, SubscriptionImpact, SubscriptionTest, TokenIn, User, UserIn, UserUpdate, Webhook, WebhookIn, WebhookQuery,
 };
 
 /// The header every request carries: a cross-site form cannot send it, so the server accepts
@@ -241,6 +241,11 @@ pub fn delivery_stats_path(id: &str) -> String {
 
 pub async fn redeliver(delivery_id: &str) -> Result<Delivery> {
     post(&format!("/deliveries/{}/redeliver", encode(delivery_id)), &()).await
+}
+
+/// Which of the webhook's secrets a stored attempt's signature matches.
+pub async fn check_signature(delivery_id: &str, number: u32) -> Result<SignatureCheck> {
+    decode(fetch(Method::GET, &format!("/deliveries/{}/attempts/{number}/signature", encode(delivery_id)), None).await?)
 }
 
 /// Redelivers every failed delivery since `since` (RFC 3339); answers how many.

@@ -175,6 +175,11 @@ texts! {
     ShowAttempts => "Show attempts", "查看尝试";
     HideAttempts => "Hide attempts", "收起尝试";
     Redeliver => "Redeliver", "重新投递";
+    VerifySignature => "Verify signature", "验证签名";
+    SignatureCurrent => "The signature matches the current secret.", "签名与当前密钥匹配。";
+    SignaturePrevious => "The signature matches the previous secret (rotated since; it still signs during the overlap).", "签名与上一个密钥匹配（之后已轮换；重叠期内仍会签名）。";
+    SignatureNone => "The signature matches neither the current nor the previous secret.", "签名与当前密钥和上一个密钥均不匹配。";
+    SignatureUnsigned => "This request carried no Standard Webhooks signature.", "此请求未携带 Standard Webhooks 签名。";
     Redelivered => "Delivery queued again with the same message id.", "已用相同的消息 ID 重新排队投递。";
     Recover => "Recover", "恢复投递";
     RecoverSince => "Redeliver every failed delivery since", "重新投递此时间之后的所有失败投递";

@@ -117,3 +117,28 @@ test('takes the README screenshot of a test report', async ({ page, form }) => {
   await expect(page.getByRole('dialog', { name: /Test report/ })).toContainText('Delivered');
   await page.screenshot({ path: 'docs/screenshots/test-report.png' });
 });
+
+test('Verify signature on an attempt says which secret signed it, before and after a rotation', async ({ page, request }) => {
+  const name = unique('Verify');
+  const created = await createWebhook(request, {
+    name, url: receiver.url, event_types: ['resource.update'], enabled: false,
+    auth: { type: 'signature', secret: 'whsec_dmVyaWZ5LWluLXRoZS1icm93c2VyLTEyMzQ1Ng==' },
+  });
+  expect((await request.post(`/api/v1/webhooks/${created.id}/enable`)).status()).toBe(200);
+  const accepted = await request.post('/api/v1/events', {
+    data: { type: 'resource.update', action: 'update', resource_type: 'host', resource_id: 'verify-1' },
+  });
+  expect(accepted.status()).toBe(202);
+  await expect.poll(() => receiver.received.filter((r) => r.body.includes('verify-1')).length).toBe(1);
+
+  await page.goto(`/webhooks/${created.id}`);
+  const delivery = page.locator('.delivery').filter({ hasText: 'Event' }).first();
+  await expect(delivery).toContainText('Succeeded');
+  await delivery.getByRole('button', { name: /Show attempts/ }).click();
+  await delivery.getByRole('button', { name: 'Verify signature' }).click();
+  await expect(delivery.getByRole('status')).toHaveText('The signature matches the current secret.');
+
+  expect((await request.post(`/api/v1/webhooks/${created.id}/rotate-secret`)).status()).toBe(200);
+  await delivery.getByRole('button', { name: 'Verify signature' }).click();
+  await expect(delivery.getByRole('status')).toContainText('matches the previous secret');
+});

@@ -175,6 +175,20 @@ pub struct Attempt {
     pub error: Option<DeliveryFailure>,
 }
 
+/// `GET /deliveries/{id}/attempts/{number}/signature`: which of the webhook's secrets the
+/// stored request's `webhook-signature` matches, recomputed over its `webhook-id`,
+/// `webhook-timestamp` and body — what a receiver's developer needs when they reject ours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignatureCheck {
+    /// The request carried a Standard Webhooks signature.
+    pub signed: bool,
+    /// One of its signatures is the current secret's.
+    pub current: bool,
+    /// The same for the previous secret while a rotation overlaps; none when there is none.
+    pub previous: Option<bool>,
+}
+
 /// `GET /webhooks/{id}/deliveries?status=&page=&page_size=`, parsed and checked; newest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryQuery {

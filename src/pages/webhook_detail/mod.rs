@@ -3,10 +3,12 @@
 //! of versions. Actions show as far as the user's role goes.
 
 mod history;
+mod verify;
 
 use crate::api::{self};
 use crate::session::Auth;
 use history::History;
+use verify::VerifySignature;
 use crate::components::exchange::{Exchange, ExchangeView, error_kind_text};
 use crate::components::{ReportDialog, StatusBadge, SuccessChart, Toasts, event_type_picker::event_type_name};
 use crate::i18n::{tr, I18n, T};
@@ -321,6 +323,7 @@ fn DeliveryItem(
     let attempts = StoredValue::new(delivery.attempts);
     let count = attempts.with_value(Vec::len);
     let id = delivery.id.clone();
+    let delivery_id = StoredValue::new(delivery.id.clone());
     view! {
         <li class="delivery">
             <div class="delivery-head">
@@ -351,9 +354,11 @@ fn DeliveryItem(
                     {attempts.get_value().into_iter().map(|a| {
                         let title = local_time(&a.started_at);
                         let n = a.number;
+                        let signed = a.request.headers.contains_key("webhook-signature");
                         view! {
                             <li>
                                 <h3 class="attempt-title">{move || i18n.fmt(T::AttemptN, &[("n", &n.to_string())])}" · "{title.clone()}</h3>
+                                {signed.then(|| view! { <VerifySignature delivery_id=delivery_id.get_value() number=n /> })}
                                 <ExchangeView exchange=Exchange::from(a) />
                             </li>
                         }

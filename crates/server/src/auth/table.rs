@@ -75,6 +75,12 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("GET", "/api/v1/webhooks/{id}/stats", Read),
         ("POST", "/api/v1/webhooks/{id}/recover", Operate),
         ("POST", "/api/v1/deliveries/{id}/redeliver", Operate),
+        // Says only which secret matches: viewers may check.
+        (
+            "GET",
+            "/api/v1/deliveries/{id}/attempts/{number}/signature",
+            Read,
+        ),
         // Events
         ("POST", "/api/v1/events", Publish),
         ("GET", "/api/v1/events", Read),

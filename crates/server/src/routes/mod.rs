@@ -10,6 +10,7 @@ pub mod health;
 pub mod openapi;
 pub mod send;
 pub mod session;
+pub mod signature;
 pub mod subscriptions;
 pub mod tokens;
 pub mod users;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(subscriptions::router())
         .merge(deliveries::router())
         .merge(event_types::router())
+        .merge(signature::router())
         .merge(session::router())
         .merge(users::router())
         .merge(tokens::router())

@@ -2,8 +2,8 @@
 //! annotations and the contract types, so it cannot drift from the code.
 
 use super::{
-    audit, deliveries, event_log, event_types, events, send, session, subscriptions, tokens, users,
-    webhook_history, webhooks,
+    audit, deliveries, event_log, event_types, events, send, session, signature, subscriptions,
+    tokens, users, webhook_history, webhooks,
 };
 use crate::AppState;
 use crate::extract::Json;
@@ -50,6 +50,7 @@ use utoipa::OpenApi;
         deliveries::redeliver,
         deliveries::recover,
         deliveries::get_stats,
+        signature::check_signature,
         event_types::list_event_types,
         session::sign_in,
         session::get_session,

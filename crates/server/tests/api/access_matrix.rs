@@ -175,6 +175,7 @@ impl Fixture {
         template
             .replace("{id}", id)
             .replace("{webhook_id}", &self.webhook)
+            .replace("{number}", "1")
     }
 
     /// A body for changes: valid where that is cheap and harmless, else `{}` (a 4xx other than

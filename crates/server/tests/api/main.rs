@@ -25,6 +25,7 @@ mod secrets;
 mod secrets_at_rest;
 mod send;
 mod server;
+mod signature_check;
 mod storage_modes;
 mod subscriptions;
 mod throttle;
