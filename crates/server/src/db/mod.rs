@@ -2,7 +2,8 @@
 //!
 //! # How the two backends share one interface
 //!
-//! [`Db`] is an enum of the two sqlx pools, and [`Tx`] of their transactions. Routes and the
+//! [`Db`] holds a [`Backend`] — an enum of the two sqlx pools — and the [`cipher::Cipher`] that
+//! seals the receivers' secrets it stores; [`Tx`] is an enum of their transactions. Routes and the
 //! worker call the functions of this module's children with a `&Db` and never learn which
 //! backend answers. Each such function is written once: its body sits in `on_db!` (or
 //! `on_tx!`), which expands it once per backend with the concrete pool, so every statement is
