@@ -225,6 +225,18 @@ pub async fn restore(db: &Db, id: &str, at: &str, logged: &Logged) -> Result<boo
     Ok(webhook_history::commit_version(tx, id, version, at, logged).await?)
 }
 
+/// A webhook by id, live or deleted (its history and its past attempts outlive it).
+pub async fn find_any(db: &Db, id: &str) -> Result<Option<Webhook>, sqlx::Error> {
+    on_db!(db, |pool, pg| sqlx::query(concat!(
+        select!(),
+        " WHERE id = $1"
+    ))
+    .bind(id)
+    .try_map(|row| from_row(&row, db.cipher()))
+    .fetch_optional(pool)
+    .await)
+}
+
 /// A deleted webhook by id.
 pub async fn find_deleted(db: &Db, id: &str) -> Result<Option<Webhook>, sqlx::Error> {
     on_db!(db, |pool, pg| sqlx::query(concat!(

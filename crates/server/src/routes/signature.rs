@@ -55,10 +55,7 @@ pub async fn check_signature(
             previous: None,
         }));
     };
-    let webhook = match db::webhooks::find(&state.db, &delivery.webhook_id).await? {
-        Some(w) => Some(w),
-        None => db::webhooks::find_deleted(&state.db, &delivery.webhook_id).await?,
-    };
+    let webhook = db::webhooks::find_any(&state.db, &delivery.webhook_id).await?;
     let current = match webhook.map(|w| w.auth) {
         Some(Auth::Signature { secret }) => Some(secret),
         _ => None,

@@ -24,9 +24,7 @@ pub async fn list_versions(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<WebhookVersion>>, ApiError> {
-    let exists = db::webhooks::find(&state.db, &id).await?.is_some()
-        || db::webhooks::find_deleted(&state.db, &id).await?.is_some();
-    if !exists {
+    if db::webhooks::find_any(&state.db, &id).await?.is_none() {
         return Err(not_found(&id));
     }
     Ok(Json(db::webhook_history::list(&state.db, &id).await?))
