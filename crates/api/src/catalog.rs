@@ -132,6 +132,25 @@ pub const EVENT_TYPES: &[CatalogEntry] = &[
         "Metric threshold exceeded",
         "指标超过阈值",
     ),
+    // Raised by inbound webhooks (monitoring systems posting alerts in).
+    (
+        "monitoring.alert",
+        EventCategory::Alarms,
+        "Monitoring alert firing",
+        "监控告警触发",
+    ),
+    (
+        "monitoring.recovery",
+        EventCategory::Alarms,
+        "Monitoring alert resolved",
+        "监控告警恢复",
+    ),
+    (
+        "monitoring.parse_error",
+        EventCategory::Alarms,
+        "Monitoring payload not understood",
+        "监控告警无法解析",
+    ),
 ];
 
 /// Looks a key up in the catalog.

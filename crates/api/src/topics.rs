@@ -120,6 +120,19 @@ pub const TOPICS: &[TopicDef] = &[
         resource_types: &[],
         severities: ATTENTION,
     },
+    TopicDef {
+        id: "alarm.monitoring",
+        category: EventCategory::Alarms,
+        name_en: "Monitoring alerts (inbound webhooks)",
+        name_zh: "监控告警（接入 WebHook）",
+        event_types: &[
+            "monitoring.alert",
+            "monitoring.recovery",
+            "monitoring.parse_error",
+        ],
+        resource_types: &[],
+        severities: ALL_SEVERITIES,
+    },
 ];
 
 /// Looks a topic up by id.
