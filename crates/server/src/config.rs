@@ -124,6 +124,11 @@ pub struct Config {
     #[arg(long, env = "WEBHOOK_SECRET_KEY", hide = true, hide_env_values = true)]
     pub secret_key: Option<String>,
 
+    /// Requests per minute one inbound webhook accepts (a burst of as many, refilled evenly);
+    /// more are answered 429. 0: no limit.
+    #[arg(long, env = "WEBHOOK_INBOUND_RATE_LIMIT", default_value_t = 600)]
+    pub inbound_rate_limit: u32,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -149,6 +154,16 @@ impl Config {
                 .public_url
                 .as_ref()
                 .map(|u| u.origin().ascii_serialization()),
+        }
+    }
+
+    pub fn inbound_settings(&self) -> crate::inbound::InboundSettings {
+        crate::inbound::InboundSettings {
+            public_url: self
+                .public_url
+                .as_ref()
+                .map(|u| u.as_str().trim_end_matches('/').to_string()),
+            limit: crate::inbound::limit::RateLimit::new(self.inbound_rate_limit),
         }
     }
 
@@ -203,6 +218,7 @@ impl Default for Config {
             public_url: None,
             session_idle_timeout: AuthSettings::default().idle_timeout,
             session_lifetime: AuthSettings::default().lifetime,
+            inbound_rate_limit: 600,
             command: None,
         }
     }

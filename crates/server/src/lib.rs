@@ -10,6 +10,7 @@ pub mod db;
 pub mod delivery;
 pub mod error;
 pub mod extract;
+pub mod inbound;
 pub mod metrics;
 pub mod routes;
 mod spa;
@@ -33,6 +34,7 @@ pub struct AppState {
     pub db: db::Db,
     pub deliverer: delivery::Deliverer,
     pub auth: Arc<auth::AuthSettings>,
+    pub inbound: Arc<inbound::InboundSettings>,
 }
 
 /// How long a stop waits for the deliveries in flight (SIGTERM to exit; orchestrators commonly
@@ -55,6 +57,8 @@ pub enum StartError {
     Http(#[from] reqwest::Error),
     #[error("cannot create the first administrator: {0}")]
     Bootstrap(error::ApiError),
+    #[error("cannot move inbound webhooks to their plugins' newest versions: {0}")]
+    Upgrade(sqlx::Error),
 }
 
 /// Opens the database and creates the first administrator when there is no user. Returns the
@@ -64,6 +68,9 @@ async fn open(config: &Config) -> Result<(db::Db, Option<String>), StartError> {
     let generated = auth::bootstrap::ensure_admin(&db, config.admin_password.as_deref())
         .await
         .map_err(StartError::Bootstrap)?;
+    inbound::upgrade_auto(&db)
+        .await
+        .map_err(StartError::Upgrade)?;
     Ok((db, generated))
 }
 
@@ -78,6 +85,7 @@ pub async fn app(config: &Config) -> Result<Router, StartError> {
             db,
             deliverer,
             auth: Arc::new(config.auth_settings()),
+            inbound: Arc::new(config.inbound_settings()),
         },
         &config.dist,
     ))
@@ -165,6 +173,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             db: db.clone(),
             deliverer,
             auth: Arc::new(config.auth_settings()),
+            inbound: Arc::new(config.inbound_settings()),
         },
         &config.dist,
     );

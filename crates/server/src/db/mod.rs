@@ -37,6 +37,8 @@ pub mod claims;
 pub mod deliveries;
 pub mod delivery_log;
 pub mod event_log;
+pub mod inbound;
+pub mod inbound_requests;
 pub mod postgres;
 pub mod settings;
 pub mod sqlite;

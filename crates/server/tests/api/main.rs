@@ -14,6 +14,8 @@ mod create;
 mod events;
 mod helpers;
 mod history;
+mod inbound;
+mod inbound_alertmanager;
 mod instances;
 mod list;
 mod metrics;
