@@ -50,14 +50,13 @@ pub enum Body {
 
 /// Takes one request from the webhook's rate limit.
 pub fn throttle(state: &AppState, id: &str) -> Result<(), ApiError> {
-    state
-        .inbound
-        .limit
-        .take(id)
-        .map_err(|retry_after| ApiError::TooManyRequests {
+    state.inbound.limit.take(id).map_err(|retry_after| {
+        state.deliverer.metrics.inbound_limited();
+        ApiError::TooManyRequests {
             message: "Too many requests to this inbound webhook; slow down.".into(),
             retry_after,
-        })
+        }
+    })
 }
 
 /// Parses `body` with the webhook's plugin and records the request with what it became.
@@ -143,6 +142,7 @@ pub async fn process(
         .count()
         + request.event_ids.len();
     state.deliverer.metrics.events_accepted(routed as u64);
+    state.deliverer.metrics.inbound(request.outcome);
     if queued > 0 {
         state.deliverer.wake.notify_one();
     }

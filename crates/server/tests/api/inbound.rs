@@ -258,6 +258,15 @@ async fn keys_states_and_bodies_get_their_own_answers() {
     );
     let seen = fetched(&app, id).await;
     assert_eq!((seen.requests.total, seen.requests.error), (7, 4));
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    for line in [
+        "webhook_inbound_requests_total{outcome=\"accepted\"} 3",
+        "webhook_inbound_requests_total{outcome=\"parse_error\"} 2",
+        "webhook_inbound_requests_total{outcome=\"disabled\"} 1",
+        "webhook_inbound_requests_total{outcome=\"too_large\"} 1",
+    ] {
+        assert!(metrics.contains(line), "{line} in\n{metrics}");
+    }
 }
 
 #[tokio::test]
