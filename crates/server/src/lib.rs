@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod inbound;
 pub mod metrics;
+pub mod retention;
 pub mod routes;
 mod spa;
 
@@ -35,6 +36,7 @@ pub struct AppState {
     pub deliverer: delivery::Deliverer,
     pub auth: Arc<auth::AuthSettings>,
     pub inbound: Arc<inbound::InboundSettings>,
+    pub retention: Arc<retention::RetentionSettings>,
 }
 
 /// How long a stop waits for the deliveries in flight (SIGTERM to exit; orchestrators commonly
@@ -80,12 +82,14 @@ pub async fn app(config: &Config) -> Result<Router, StartError> {
     let (db, _) = open(config).await?;
     let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
     delivery::worker::spawn(db.clone(), deliverer.clone());
+    retention::spawn(db.clone(), config.retention_settings());
     Ok(router(
         AppState {
             db,
             deliverer,
             auth: Arc::new(config.auth_settings()),
             inbound: Arc::new(config.inbound_settings()),
+            retention: Arc::new(config.retention_settings()),
         },
         &config.dist,
     ))
@@ -168,12 +172,14 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let (db, generated) = open(&config).await?;
     let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
     let worker = delivery::worker::spawn(db.clone(), deliverer.clone());
+    retention::spawn(db.clone(), config.retention_settings());
     let app = router(
         AppState {
             db: db.clone(),
             deliverer,
             auth: Arc::new(config.auth_settings()),
             inbound: Arc::new(config.inbound_settings()),
+            retention: Arc::new(config.retention_settings()),
         },
         &config.dist,
     );

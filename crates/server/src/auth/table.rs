@@ -75,6 +75,7 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("GET", "/api/v1/webhooks/{id}/stats", Read),
         ("POST", "/api/v1/webhooks/{id}/recover", Operate),
         ("POST", "/api/v1/deliveries/{id}/redeliver", Operate),
+        ("GET", "/api/v1/retention", Read),
         // Says only which secret matches: viewers may check.
         (
             "GET",

@@ -40,6 +40,7 @@ pub mod event_log;
 pub mod inbound;
 pub mod inbound_requests;
 pub mod postgres;
+pub mod retention;
 pub mod settings;
 pub mod sqlite;
 pub mod subscriptions;

@@ -50,6 +50,7 @@ use utoipa::OpenApi;
         deliveries::redeliver,
         deliveries::recover,
         deliveries::get_stats,
+        deliveries::get_retention,
         signature::check_signature,
         event_types::list_event_types,
         session::sign_in,

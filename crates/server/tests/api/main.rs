@@ -23,6 +23,7 @@ mod modify;
 mod payload;
 mod principals;
 mod receiver;
+mod retention;
 mod secrets;
 mod secrets_at_rest;
 mod send;
