@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod delivery;
+pub mod drill;
 pub mod error;
 pub mod event;
 pub mod event_log;
@@ -21,6 +22,7 @@ pub mod webhook;
 pub use auth::*;
 pub use catalog::{EVENT_TYPES, EventCategory, EventTypeInfo};
 pub use delivery::*;
+pub use drill::*;
 pub use error::{ErrorBody, ErrorDetail, FieldErrors};
 pub use event::*;
 pub use event_log::*;

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod delivery;
+pub mod drills;
 pub mod error;
 pub mod extract;
 pub mod inbound;
@@ -83,6 +84,7 @@ pub async fn app(config: &Config) -> Result<Router, StartError> {
     let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
     delivery::worker::spawn(db.clone(), deliverer.clone());
     retention::spawn(db.clone(), config.retention_settings());
+    drills::spawn(db.clone(), deliverer.clone());
     Ok(router(
         AppState {
             db,
@@ -173,6 +175,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
     let worker = delivery::worker::spawn(db.clone(), deliverer.clone());
     retention::spawn(db.clone(), config.retention_settings());
+    drills::spawn(db.clone(), deliverer.clone());
     let app = router(
         AppState {
             db: db.clone(),

@@ -76,6 +76,12 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("POST", "/api/v1/webhooks/{id}/recover", Operate),
         ("POST", "/api/v1/deliveries/{id}/redeliver", Operate),
         ("GET", "/api/v1/retention", Read),
+        // Fire drills: admins set the schedule; running one is a send.
+        ("GET", "/api/v1/webhooks/{id}/drill", Read),
+        ("PUT", "/api/v1/webhooks/{id}/drill", Admin),
+        ("DELETE", "/api/v1/webhooks/{id}/drill", Admin),
+        ("POST", "/api/v1/webhooks/{id}/drill/run", Operate),
+        ("GET", "/api/v1/webhooks/{id}/drills", Read),
         // Says only which secret matches: viewers may check.
         (
             "GET",

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod deliveries;
+pub mod drills;
 pub mod event_log;
 pub mod event_types;
 pub mod events;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(event_log::router())
         .merge(subscriptions::router())
         .merge(deliveries::router())
+        .merge(drills::router())
         .merge(event_types::router())
         .merge(signature::router())
         .merge(session::router())

@@ -2,8 +2,8 @@
 //! annotations and the contract types, so it cannot drift from the code.
 
 use super::{
-    audit, deliveries, event_log, event_types, events, inbound, inbound_receive, send, session,
-    signature, subscriptions, tokens, users, webhook_history, webhooks,
+    audit, deliveries, drills, event_log, event_types, events, inbound, inbound_receive, send,
+    session, signature, subscriptions, tokens, users, webhook_history, webhooks,
 };
 use crate::AppState;
 use crate::extract::Json;
@@ -51,6 +51,11 @@ use utoipa::OpenApi;
         deliveries::recover,
         deliveries::get_stats,
         deliveries::get_retention,
+        drills::get_drill,
+        drills::put_drill,
+        drills::delete_drill,
+        drills::run_drill,
+        drills::list_runs,
         signature::check_signature,
         event_types::list_event_types,
         session::sign_in,

@@ -11,6 +11,7 @@ mod concurrency;
 mod console;
 mod crash;
 mod create;
+mod drills;
 mod events;
 mod helpers;
 mod history;
