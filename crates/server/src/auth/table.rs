@@ -76,6 +76,7 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("POST", "/api/v1/webhooks/{id}/recover", Operate),
         ("POST", "/api/v1/deliveries/{id}/redeliver", Operate),
         ("GET", "/api/v1/retention", Read),
+        ("GET", "/api/v1/webhooks/{id}/silence", Read),
         // Fire drills: admins set the schedule; running one is a send.
         ("GET", "/api/v1/webhooks/{id}/drill", Read),
         ("PUT", "/api/v1/webhooks/{id}/drill", Admin),

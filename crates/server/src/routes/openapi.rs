@@ -51,6 +51,7 @@ use utoipa::OpenApi;
         deliveries::recover,
         deliveries::get_stats,
         deliveries::get_retention,
+        deliveries::get_silence,
         drills::get_drill,
         drills::put_drill,
         drills::delete_drill,

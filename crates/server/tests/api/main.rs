@@ -30,6 +30,7 @@ mod secrets_at_rest;
 mod send;
 mod server;
 mod signature_check;
+mod silence;
 mod storage_modes;
 mod subscriptions;
 mod throttle;
