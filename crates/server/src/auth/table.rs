@@ -77,6 +77,14 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("POST", "/api/v1/deliveries/{id}/redeliver", Operate),
         ("GET", "/api/v1/retention", Read),
         ("GET", "/api/v1/webhooks/{id}/silence", Read),
+        // Notices (auto-disable): acknowledging one is an operator's.
+        ("GET", "/api/v1/notices", Read),
+        ("GET", "/api/v1/webhooks/{id}/notices", Read),
+        (
+            "POST",
+            "/api/v1/webhooks/{id}/notices/{notice_id}/acknowledge",
+            Operate,
+        ),
         // Fire drills: admins set the schedule; running one is a send.
         ("GET", "/api/v1/webhooks/{id}/drill", Read),
         ("PUT", "/api/v1/webhooks/{id}/drill", Admin),

@@ -40,6 +40,7 @@ pub mod drills;
 pub mod event_log;
 pub mod inbound;
 pub mod inbound_requests;
+pub mod notices;
 pub mod postgres;
 pub mod retention;
 pub mod settings;

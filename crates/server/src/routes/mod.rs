@@ -10,6 +10,7 @@ pub mod events;
 pub mod health;
 pub mod inbound;
 pub mod inbound_receive;
+pub mod notices;
 pub mod openapi;
 pub mod send;
 pub mod session;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(subscriptions::router())
         .merge(deliveries::router())
         .merge(drills::router())
+        .merge(notices::router())
         .merge(event_types::router())
         .merge(signature::router())
         .merge(session::router())

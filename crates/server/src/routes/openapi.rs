@@ -2,8 +2,8 @@
 //! annotations and the contract types, so it cannot drift from the code.
 
 use super::{
-    audit, deliveries, drills, event_log, event_types, events, inbound, inbound_receive, send,
-    session, signature, subscriptions, tokens, users, webhook_history, webhooks,
+    audit, deliveries, drills, event_log, event_types, events, inbound, inbound_receive, notices,
+    send, session, signature, subscriptions, tokens, users, webhook_history, webhooks,
 };
 use crate::AppState;
 use crate::extract::Json;
@@ -57,6 +57,9 @@ use utoipa::OpenApi;
         drills::delete_drill,
         drills::run_drill,
         drills::list_runs,
+        notices::open_notices,
+        notices::webhook_notices,
+        notices::acknowledge,
         signature::check_signature,
         event_types::list_event_types,
         session::sign_in,

@@ -6,6 +6,7 @@ mod access_matrix;
 mod access_tokens;
 mod audit;
 mod audit_query;
+mod auto_disable;
 mod backends;
 mod concurrency;
 mod console;
