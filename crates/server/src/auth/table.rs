@@ -77,6 +77,11 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("POST", "/api/v1/deliveries/{id}/redeliver", Operate),
         ("GET", "/api/v1/retention", Read),
         ("GET", "/api/v1/webhooks/{id}/silence", Read),
+        // Pause and resume: like enable and disable, an operator's.
+        ("GET", "/api/v1/pauses", Read),
+        ("GET", "/api/v1/webhooks/{id}/pause", Read),
+        ("POST", "/api/v1/webhooks/{id}/pause", Operate),
+        ("POST", "/api/v1/webhooks/{id}/resume", Operate),
         // Notices (auto-disable): acknowledging one is an operator's.
         ("GET", "/api/v1/notices", Read),
         ("GET", "/api/v1/webhooks/{id}/notices", Read),

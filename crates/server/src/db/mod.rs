@@ -41,6 +41,7 @@ pub mod event_log;
 pub mod inbound;
 pub mod inbound_requests;
 pub mod notices;
+pub mod pauses;
 pub mod postgres;
 pub mod retention;
 pub mod settings;

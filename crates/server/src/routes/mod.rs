@@ -12,6 +12,7 @@ pub mod inbound;
 pub mod inbound_receive;
 pub mod notices;
 pub mod openapi;
+pub mod pauses;
 pub mod send;
 pub mod session;
 pub mod signature;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(deliveries::router())
         .merge(drills::router())
         .merge(notices::router())
+        .merge(pauses::router())
         .merge(event_types::router())
         .merge(signature::router())
         .merge(session::router())

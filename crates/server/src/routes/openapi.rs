@@ -3,7 +3,7 @@
 
 use super::{
     audit, deliveries, drills, event_log, event_types, events, inbound, inbound_receive, notices,
-    send, session, signature, subscriptions, tokens, users, webhook_history, webhooks,
+    pauses, send, session, signature, subscriptions, tokens, users, webhook_history, webhooks,
 };
 use crate::AppState;
 use crate::extract::Json;
@@ -60,6 +60,10 @@ use utoipa::OpenApi;
         notices::open_notices,
         notices::webhook_notices,
         notices::acknowledge,
+        pauses::get_pause,
+        pauses::list_pauses,
+        pauses::pause,
+        pauses::resume,
         signature::check_signature,
         event_types::list_event_types,
         session::sign_in,

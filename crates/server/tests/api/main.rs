@@ -22,6 +22,7 @@ mod instances;
 mod list;
 mod metrics;
 mod modify;
+mod pause;
 mod payload;
 mod principals;
 mod receiver;
