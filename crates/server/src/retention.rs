@@ -84,6 +84,15 @@ pub async fn prune(
             tokio::time::sleep(PAUSE).await;
         }
     }
+    // The live view replays the last hour at most.
+    let hour_ago = clock::format(now - Duration::from_secs(3600));
+    while let Some(n) = r::stream_batch(db, &hour_ago).await? {
+        p.stream += n;
+        if n < full {
+            break;
+        }
+        tokio::time::sleep(PAUSE).await;
+    }
     if let Some(n) = r::sessions_batch(db, &clock::format(now)).await? {
         p.sessions = n;
     }

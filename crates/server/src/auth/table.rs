@@ -77,6 +77,8 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("POST", "/api/v1/deliveries/{id}/redeliver", Operate),
         ("GET", "/api/v1/retention", Read),
         ("GET", "/api/v1/webhooks/{id}/silence", Read),
+        // The live view: viewers may watch (no body, no secret on it).
+        ("GET", "/api/v1/stream", Read),
         // Pause and resume: like enable and disable, an operator's.
         ("GET", "/api/v1/pauses", Read),
         ("GET", "/api/v1/webhooks/{id}/pause", Read),

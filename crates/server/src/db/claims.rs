@@ -17,6 +17,8 @@ pub struct Claimed {
     pub id: String,
     pub webhook_id: String,
     pub kind: DeliveryKind,
+    /// `webhook` or `subscription:<topic>`.
+    pub rule: String,
     pub event_ids: Vec<String>,
     pub message_id: String,
     pub attempt_count: u32,
@@ -78,15 +80,15 @@ pub async fn claim(
          FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= $1 \
          AND webhook_id NOT IN (SELECT webhook_id FROM webhook_pauses WHERE paused) \
          ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) \
-         RETURNING id, webhook_id, kind, event_ids, message_id, attempt_count, cycle_attempts, \
-         claimed_at"
+         RETURNING id, webhook_id, kind, rule, event_ids, message_id, attempt_count, \
+         cycle_attempts, claimed_at"
     } else {
         "UPDATE deliveries SET claimed_at = $1, next_attempt_at = $2 WHERE id IN (SELECT id \
          FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= $1 \
          AND webhook_id NOT IN (SELECT webhook_id FROM webhook_pauses WHERE paused) \
          ORDER BY next_attempt_at LIMIT $3) \
-         RETURNING id, webhook_id, kind, event_ids, message_id, attempt_count, cycle_attempts, \
-         claimed_at"
+         RETURNING id, webhook_id, kind, rule, event_ids, message_id, attempt_count, \
+         cycle_attempts, claimed_at"
     })
     .bind(now)
     .bind(lease_until)
@@ -101,6 +103,7 @@ fn claimed_from(row: &impl Cols) -> Result<Claimed, sqlx::Error> {
         id: row.text("id")?,
         webhook_id: row.text("webhook_id")?,
         kind: row.wire("kind")?,
+        rule: row.text("rule")?,
         event_ids: row.json("event_ids")?,
         message_id: row.text("message_id")?,
         attempt_count: row.number("attempt_count")?,
@@ -136,6 +139,8 @@ pub struct Recorded {
     pub outcome: Outcome,
     /// The webhook's new status and failure details (event deliveries only).
     pub health: Option<(WebhookStatus, FailureDetails)>,
+    /// The first event's type, for the live view.
+    pub event_type: Option<String>,
 }
 
 /// Records attempts, their deliveries' new states (releasing the claims) and their webhooks'
@@ -170,6 +175,12 @@ pub async fn record_attempts(db: &Db, batch: &[Recorded]) -> Result<usize, sqlx:
         }
     }
     insert_attempts(&mut tx, &attempts).await?;
+    let journal: Vec<_> = batch
+        .iter()
+        .filter(|r| released.contains(r.delivery.id.as_str()))
+        .map(attempt_entry)
+        .collect();
+    super::stream::append(&mut tx, &crate::clock::now(), &journal).await?;
     // Each webhook's health once, as its last attempt left it, at the end and in id order: the
     // webhook's row is the one row the record transactions of all instances share, so its lock
     // is held briefly and always taken in the same order (no deadlock between instances).
@@ -182,6 +193,34 @@ pub async fn record_attempts(db: &Db, batch: &[Recorded]) -> Result<usize, sqlx:
     }
     tx.commit().await?;
     Ok(attempts.len())
+}
+
+/// An attempt in the live view: which delivery, how it went; never a body.
+fn attempt_entry(r: &Recorded) -> super::stream::Entry {
+    let d = &r.delivery;
+    super::stream::Entry {
+        kind: "attempt",
+        webhook_id: Some(d.webhook_id.clone()),
+        topic: topic_of(&d.rule),
+        data: serde_json::json!({
+            "delivery_id": d.id,
+            "webhook_id": d.webhook_id,
+            "number": d.attempt_count + 1,
+            "event_type": r.event_type,
+            "event_ids": d.event_ids,
+            "outcome": r.outcome.status,
+            "status_code": r.report.response.as_ref().map(|x| x.status),
+            "duration_ms": r.report.duration_ms,
+            "error": r.report.error.as_ref().map(|e| e.kind.as_str()),
+            "started_at": r.started_at,
+            "next_attempt_at": r.outcome.next_attempt_at,
+        }),
+    }
+}
+
+/// The topic of a delivery's rule (`subscription:<topic>`).
+pub(super) fn topic_of(rule: &str) -> Option<String> {
+    rule.strip_prefix("subscription:").map(str::to_string)
 }
 
 /// Sets the deliveries' states after their attempts and releases their claims, in one

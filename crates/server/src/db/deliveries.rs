@@ -79,7 +79,39 @@ pub(super) async fn route_events(
     behind_resumed(tx, &mut deliveries, now).await?;
     insert_events(tx, events, now).await?;
     insert_deliveries(tx, &deliveries, now).await?;
+    super::stream::append(tx, now, &journal(events, &deliveries)).await?;
     Ok(deliveries.len() as u64)
+}
+
+/// The live view's rows of accepted events and the deliveries they made.
+fn journal(
+    events: &[(String, EventIn)],
+    deliveries: &[NewDelivery<'_>],
+) -> Vec<super::stream::Entry> {
+    use super::stream::Entry;
+    let events = events.iter().map(|(id, e)| Entry {
+        kind: "event",
+        webhook_id: None,
+        topic: None,
+        data: serde_json::json!({
+            "event_id": id, "type": e.event_type, "resource_type": e.resource_type,
+            "resource_id": e.resource_id, "severity": e.severity, "result": e.result,
+            "occurred_at": e.occurred_at,
+        }),
+    });
+    let deliveries = deliveries.iter().map(|d| {
+        let rule = d.rule.to_string();
+        Entry {
+            kind: "delivery",
+            webhook_id: Some(d.webhook_id.to_string()),
+            topic: super::claims::topic_of(&rule),
+            data: serde_json::json!({
+                "delivery_id": d.id, "webhook_id": d.webhook_id, "rule": rule,
+                "event_ids": d.event_ids, "status": d.status, "next_attempt_at": d.next_attempt_at,
+            }),
+        }
+    });
+    events.chain(deliveries).collect()
 }
 
 /// New deliveries of a webhook still sending out what a resume released go behind those, at its

@@ -46,6 +46,7 @@ pub mod postgres;
 pub mod retention;
 pub mod settings;
 pub mod sqlite;
+pub mod stream;
 pub mod subscriptions;
 pub mod tokens;
 pub mod users;

@@ -20,6 +20,8 @@ pub struct Pruned {
     pub events: u64,
     pub inbound_requests: u64,
     pub sessions: u64,
+    /// Live-view journal rows.
+    pub stream: u64,
     /// Attempts whose request and response bodies were emptied.
     pub bodies: u64,
 }
@@ -31,6 +33,7 @@ impl Pruned {
             + self.events
             + self.inbound_requests
             + self.sessions
+            + self.stream
             + self.bodies
     }
 }
@@ -134,6 +137,17 @@ pub async fn inbound_requests_batch(db: &Db, cutoff: &str) -> Result<Option<u64>
         db,
         "DELETE FROM inbound_requests WHERE id IN (SELECT id FROM inbound_requests \
          WHERE received_at < $1 ORDER BY received_at LIMIT $2)",
+        cutoff,
+    )
+    .await
+}
+
+/// Live-view journal rows written before `cutoff` (readers are seconds behind at most).
+pub async fn stream_batch(db: &Db, cutoff: &str) -> Result<Option<u64>, sqlx::Error> {
+    batch(
+        db,
+        "DELETE FROM stream_log WHERE seq IN (SELECT seq FROM stream_log WHERE at < $1 \
+         ORDER BY seq LIMIT $2)",
         cutoff,
     )
     .await

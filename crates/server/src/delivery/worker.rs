@@ -261,7 +261,7 @@ async fn attempt(
         db::claims::abandon(db, &d, &started_at).await?;
         return Ok(None);
     };
-    // Events are never deleted, so each id is found.
+    // Retention keeps the events of every delivery it keeps, so each id is found.
     let events: Vec<EventIn> = d
         .event_ids
         .iter()
@@ -328,6 +328,7 @@ async fn attempt(
         },
         report,
         health,
+        event_type: events.first().map(|e| e.event_type.clone()),
     }))
 }
 

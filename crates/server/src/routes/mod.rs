@@ -16,6 +16,7 @@ pub mod pauses;
 pub mod send;
 pub mod session;
 pub mod signature;
+pub mod stream;
 pub mod subscriptions;
 pub mod tokens;
 pub mod users;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(drills::router())
         .merge(notices::router())
         .merge(pauses::router())
+        .merge(stream::router())
         .merge(event_types::router())
         .merge(signature::router())
         .merge(session::router())

@@ -3,7 +3,8 @@
 
 use super::{
     audit, deliveries, drills, event_log, event_types, events, inbound, inbound_receive, notices,
-    pauses, send, session, signature, subscriptions, tokens, users, webhook_history, webhooks,
+    pauses, send, session, signature, stream, subscriptions, tokens, users, webhook_history,
+    webhooks,
 };
 use crate::AppState;
 use crate::extract::Json;
@@ -64,6 +65,7 @@ use utoipa::OpenApi;
         pauses::list_pauses,
         pauses::pause,
         pauses::resume,
+        stream::get_stream,
         signature::check_signature,
         event_types::list_event_types,
         session::sign_in,

@@ -34,5 +34,6 @@ mod server;
 mod signature_check;
 mod silence;
 mod storage_modes;
+mod stream;
 mod subscriptions;
 mod throttle;
