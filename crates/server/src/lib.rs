@@ -16,6 +16,7 @@ pub mod inbound;
 pub mod metrics;
 pub mod retention;
 pub mod routes;
+pub mod search;
 mod spa;
 
 pub use config::Config;
