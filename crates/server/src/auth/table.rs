@@ -135,6 +135,8 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("GET", "/api/v1/inbound-plugins", Read),
         ("GET", "/api/v1/inbound-webhooks", Read),
         ("POST", "/api/v1/inbound-webhooks", Admin),
+        ("POST", "/api/v1/inbound-webhooks/search", Read),
+        ("POST", "/api/v1/inbound-webhooks/stat", Read),
         ("GET", "/api/v1/inbound-webhooks/{id}", Read),
         ("PUT", "/api/v1/inbound-webhooks/{id}", Admin),
         ("DELETE", "/api/v1/inbound-webhooks/{id}", Admin),

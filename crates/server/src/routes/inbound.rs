@@ -11,6 +11,7 @@ use crate::db::{self, inbound::Refused, inbound::Stored};
 use crate::error::ApiError;
 use crate::extract::{Json, Path, QueryPairs};
 use crate::inbound::{self, receive};
+use crate::search;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -21,7 +22,7 @@ use serde_json::json;
 use webhook_api::{
     ErrorBody, FieldErrors, InboundRequest, InboundState, InboundWebhook, InboundWebhookIn,
     InboundWebhookUpdate, Page, PluginDescriptor, PluginInfo, PluginUpdate, PluginVerified,
-    RequestCounts, validate_inbound_en,
+    RequestCounts, SearchRequest, SearchResults, StatRequest, StatResults, validate_inbound_en,
 };
 
 /// The plugins inbound webhooks can parse with.
@@ -127,6 +128,73 @@ pub async fn list(
         results,
         total_count: matching.len() as u64,
     }))
+}
+
+/// What `/search` and `/stat` may name on an inbound webhook.
+const FIELDS: search::Fields = search::Fields {
+    keys: &[
+        "webhook_id",
+        "name",
+        "state",
+        "plugin_info.plugin_id",
+        "plugin_info.version",
+        "plugin_info.upgrade_mode",
+        "project_id",
+        "requests.total",
+        "requests.error",
+        "last_received_at",
+        "created_at",
+        "updated_at",
+    ],
+    tags: true,
+    keyword: &["name", "webhook_id"],
+};
+
+/// Every inbound webhook as the caller may see it, as JSON for the query evaluator.
+async fn searchable(
+    state: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+) -> Result<Vec<serde_json::Value>, ApiError> {
+    db::inbound::all(&state.db)
+        .await?
+        .into_iter()
+        .map(|s| {
+            serde_json::to_value(shown(state, ctx, headers, s.webhook)).map_err(ApiError::internal)
+        })
+        .collect()
+}
+
+/// list as seed 001's query: filters, keyword, sort, page, `only`, `count_only`.
+#[utoipa::path(post, path = "/api/v1/inbound-webhooks/search", tag = "inbound", request_body = SearchRequest,
+    responses(
+        (status = 200, description = "The matching inbound webhooks (or their `only` fields)", body = SearchResults),
+        (status = 422, description = "An unknown key or operator, a bad value, named", body = ErrorBody),
+    ))]
+pub async fn search_inbound(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Json(body): Json<SearchRequest>,
+) -> Result<Json<SearchResults>, ApiError> {
+    let items = searchable(&state, &ctx, &headers).await?;
+    Ok(Json(search::search(items, &body.query, &FIELDS)?))
+}
+
+/// stat: counts grouped by keys.
+#[utoipa::path(post, path = "/api/v1/inbound-webhooks/stat", tag = "inbound", request_body = StatRequest,
+    responses(
+        (status = 200, description = "One row per group with its count", body = StatResults),
+        (status = 422, description = "An unknown key or operator, a bad value, named", body = ErrorBody),
+    ))]
+pub async fn stat_inbound(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Json(body): Json<StatRequest>,
+) -> Result<Json<StatResults>, ApiError> {
+    let items = searchable(&state, &ctx, &headers).await?;
+    Ok(Json(search::stat(items, &body.query, &FIELDS)?))
 }
 
 /// Create an inbound webhook: its plugin's `init` makes the metadata of the options; the access
@@ -607,6 +675,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/inbound-plugins", get(list_plugins))
         .route("/inbound-webhooks", get(list).post(create))
+        .route("/inbound-webhooks/search", post(search_inbound))
+        .route("/inbound-webhooks/stat", post(stat_inbound))
         .route(
             "/inbound-webhooks/{id}",
             get(get_one).put(update).delete(delete),

@@ -81,6 +81,8 @@ use utoipa::OpenApi;
         audit::list_audit,
         inbound::list_plugins,
         inbound::list,
+        inbound::search_inbound,
+        inbound::stat_inbound,
         inbound::create,
         inbound::get_one,
         inbound::update,
