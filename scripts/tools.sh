@@ -61,6 +61,12 @@ if [ "$MODE" = test ]; then
     say "installing the Prometheus client library (PyPI) for its text-format parser"
     python3 -m pip install -q prometheus_client
   fi
+  # The real sender of the inbound-webhook tests (a plain process; no systemd needed).
+  if [ ! -x /usr/bin/prometheus-alertmanager ]; then
+    say "installing Prometheus Alertmanager from Debian"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus-alertmanager
+  fi
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     say "installing Chromium and ChromeDriver from Debian"
     apt-get update -q

@@ -278,6 +278,18 @@ pub struct RecoverOut {
     pub count: u64,
 }
 
+/// `GET /retention`: how far back delivery history goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RetentionInfo {
+    /// Finished deliveries, their attempts and events are kept this many days; 0: for ever.
+    pub retention_days: u32,
+    /// Attempts' bodies are kept this many days, when sooner than the attempts.
+    pub retain_bodies_days: Option<u32>,
+    /// When the oldest delivery still kept was created.
+    pub oldest_delivery_at: Option<String>,
+}
+
 /// `GET /webhooks/{id}/stats`: attempts of the last 24 hours in hourly buckets, oldest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -124,6 +124,25 @@ pub struct Config {
     #[arg(long, env = "WEBHOOK_SECRET_KEY", hide = true, hide_env_values = true)]
     pub secret_key: Option<String>,
 
+    /// History older than this is pruned: finished deliveries and their attempts, events no
+    /// waiting delivery carries, inbound requests. `0d` keeps everything.
+    #[arg(long, env = "WEBHOOK_RETENTION", default_value = "30d", value_parser = parse_duration)]
+    pub retention: Duration,
+
+    /// Attempts' request and response bodies go after this long (headers, status and timing
+    /// stay until `--retention`). Default: with the attempt.
+    #[arg(long, env = "WEBHOOK_RETAIN_BODIES", value_parser = parse_duration)]
+    pub retain_bodies: Option<Duration>,
+
+    /// How often the pruner runs.
+    #[arg(long, env = "WEBHOOK_RETENTION_INTERVAL", default_value = "10m", value_parser = parse_duration)]
+    pub retention_interval: Duration,
+
+    /// Requests per minute one inbound webhook accepts (a burst of as many, refilled evenly);
+    /// more are answered 429. 0: no limit.
+    #[arg(long, env = "WEBHOOK_INBOUND_RATE_LIMIT", default_value_t = 600)]
+    pub inbound_rate_limit: u32,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -149,6 +168,24 @@ impl Config {
                 .public_url
                 .as_ref()
                 .map(|u| u.origin().ascii_serialization()),
+        }
+    }
+
+    pub fn retention_settings(&self) -> crate::retention::RetentionSettings {
+        crate::retention::RetentionSettings {
+            retention: self.retention,
+            retain_bodies: self.retain_bodies,
+            interval: self.retention_interval,
+        }
+    }
+
+    pub fn inbound_settings(&self) -> crate::inbound::InboundSettings {
+        crate::inbound::InboundSettings {
+            public_url: self
+                .public_url
+                .as_ref()
+                .map(|u| u.as_str().trim_end_matches('/').to_string()),
+            limit: crate::inbound::limit::RateLimit::new(self.inbound_rate_limit),
         }
     }
 
@@ -203,6 +240,10 @@ impl Default for Config {
             public_url: None,
             session_idle_timeout: AuthSettings::default().idle_timeout,
             session_lifetime: AuthSettings::default().lifetime,
+            inbound_rate_limit: 600,
+            retention: crate::retention::RetentionSettings::default().retention,
+            retain_bodies: None,
+            retention_interval: crate::retention::RetentionSettings::default().interval,
             command: None,
         }
     }

@@ -21,8 +21,9 @@ pub enum ApiError {
     /// The request cannot be read at all (malformed JSON, wrong content type, bad path).
     #[error("{0}")]
     BadRequest(String),
+    /// Over the limit of this route, in bytes.
     #[error("the request body is too large")]
-    PayloadTooLarge,
+    PayloadTooLarge(usize),
     #[error("method not allowed")]
     MethodNotAllowed,
     /// No credentials, or none that are valid (401).
@@ -62,7 +63,7 @@ impl ApiError {
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-            Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
@@ -93,11 +94,8 @@ impl IntoResponse for ApiError {
             | Self::Unauthorized(message)
             | Self::Forbidden(message)
             | Self::TooManyRequests { message, .. } => (message, FieldErrors::new()),
-            Self::PayloadTooLarge => (
-                format!(
-                    "The request body is larger than {} KiB.",
-                    crate::extract::BODY_LIMIT / 1024
-                ),
+            Self::PayloadTooLarge(limit) => (
+                format!("The request body is larger than {} KiB.", limit / 1024),
                 FieldErrors::new(),
             ),
             Self::MethodNotAllowed => (

@@ -10,7 +10,9 @@ pub mod db;
 pub mod delivery;
 pub mod error;
 pub mod extract;
+pub mod inbound;
 pub mod metrics;
+pub mod retention;
 pub mod routes;
 mod spa;
 
@@ -33,6 +35,8 @@ pub struct AppState {
     pub db: db::Db,
     pub deliverer: delivery::Deliverer,
     pub auth: Arc<auth::AuthSettings>,
+    pub inbound: Arc<inbound::InboundSettings>,
+    pub retention: Arc<retention::RetentionSettings>,
 }
 
 /// How long a stop waits for the deliveries in flight (SIGTERM to exit; orchestrators commonly
@@ -55,6 +59,8 @@ pub enum StartError {
     Http(#[from] reqwest::Error),
     #[error("cannot create the first administrator: {0}")]
     Bootstrap(error::ApiError),
+    #[error("cannot move inbound webhooks to their plugins' newest versions: {0}")]
+    Upgrade(sqlx::Error),
 }
 
 /// Opens the database and creates the first administrator when there is no user. Returns the
@@ -64,6 +70,9 @@ async fn open(config: &Config) -> Result<(db::Db, Option<String>), StartError> {
     let generated = auth::bootstrap::ensure_admin(&db, config.admin_password.as_deref())
         .await
         .map_err(StartError::Bootstrap)?;
+    inbound::upgrade_auto(&db)
+        .await
+        .map_err(StartError::Upgrade)?;
     Ok((db, generated))
 }
 
@@ -73,11 +82,14 @@ pub async fn app(config: &Config) -> Result<Router, StartError> {
     let (db, _) = open(config).await?;
     let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
     delivery::worker::spawn(db.clone(), deliverer.clone());
+    retention::spawn(db.clone(), config.retention_settings());
     Ok(router(
         AppState {
             db,
             deliverer,
             auth: Arc::new(config.auth_settings()),
+            inbound: Arc::new(config.inbound_settings()),
+            retention: Arc::new(config.retention_settings()),
         },
         &config.dist,
     ))
@@ -160,11 +172,14 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let (db, generated) = open(&config).await?;
     let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
     let worker = delivery::worker::spawn(db.clone(), deliverer.clone());
+    retention::spawn(db.clone(), config.retention_settings());
     let app = router(
         AppState {
             db: db.clone(),
             deliverer,
             auth: Arc::new(config.auth_settings()),
+            inbound: Arc::new(config.inbound_settings()),
+            retention: Arc::new(config.retention_settings()),
         },
         &config.dist,
     );

@@ -10,7 +10,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use webhook_api::DeliveryStatus;
+use webhook_api::{DeliveryStatus, RequestOutcome};
 
 /// Upper bounds of the attempt-latency histogram, in seconds.
 const BUCKETS: [f64; 11] = [
@@ -25,6 +25,14 @@ const OUTCOMES: [DeliveryStatus; 3] = [
     DeliveryStatus::Failed,
 ];
 
+/// How inbound requests past the key check ended.
+const INBOUND: [RequestOutcome; 4] = [
+    RequestOutcome::Accepted,
+    RequestOutcome::ParseError,
+    RequestOutcome::Disabled,
+    RequestOutcome::TooLarge,
+];
+
 /// This instance's counters. Cheap to update from any task.
 #[derive(Debug, Default)]
 pub struct Metrics {
@@ -34,6 +42,8 @@ pub struct Metrics {
     latency_sum_ms: AtomicU64,
     events_accepted: AtomicU64,
     sign_in_failures: AtomicU64,
+    inbound: [AtomicU64; INBOUND.len()],
+    inbound_limited: AtomicU64,
 }
 
 impl Metrics {
@@ -54,6 +64,17 @@ impl Metrics {
 
     pub fn events_accepted(&self, n: u64) {
         self.events_accepted.fetch_add(n, Relaxed);
+    }
+
+    /// An inbound request recorded with `outcome`.
+    pub fn inbound(&self, outcome: RequestOutcome) {
+        let i = INBOUND.iter().position(|x| *x == outcome).unwrap_or(0);
+        self.inbound[i].fetch_add(1, Relaxed);
+    }
+
+    /// An inbound request answered 429.
+    pub fn inbound_limited(&self) {
+        self.inbound_limited.fetch_add(1, Relaxed);
     }
 
     pub fn sign_in_failed(&self) {
@@ -100,6 +121,24 @@ impl Metrics {
              webhook_delivery_attempt_duration_seconds_sum {}\n\
              webhook_delivery_attempt_duration_seconds_count {count}",
             self.latency_sum_ms.load(Relaxed) as f64 / 1000.0
+        );
+        let _ = writeln!(
+            out,
+            "# HELP webhook_inbound_requests_total Requests to inbound webhooks past the key check, by outcome (rate_limited: answered 429, not recorded).\n\
+             # TYPE webhook_inbound_requests_total counter"
+        );
+        for (i, outcome) in INBOUND.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "webhook_inbound_requests_total{{outcome=\"{}\"}} {}",
+                outcome.as_str(),
+                self.inbound[i].load(Relaxed)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "webhook_inbound_requests_total{{outcome=\"rate_limited\"}} {}",
+            self.inbound_limited.load(Relaxed)
         );
         let mut scalar = |name: &str, kind: &str, help: &str, value: String| {
             let _ = writeln!(

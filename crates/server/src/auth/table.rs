@@ -75,6 +75,7 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("GET", "/api/v1/webhooks/{id}/stats", Read),
         ("POST", "/api/v1/webhooks/{id}/recover", Operate),
         ("POST", "/api/v1/deliveries/{id}/redeliver", Operate),
+        ("GET", "/api/v1/retention", Read),
         // Says only which secret matches: viewers may check.
         (
             "GET",
@@ -108,6 +109,32 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("POST", "/api/v1/tokens", AdminSession),
         ("DELETE", "/api/v1/tokens/{id}", Admin),
         ("GET", "/api/v1/audit", Admin),
+        // Inbound webhooks (monitoring systems post alerts in). The access key is an admin's.
+        ("GET", "/api/v1/inbound-plugins", Read),
+        ("GET", "/api/v1/inbound-webhooks", Read),
+        ("POST", "/api/v1/inbound-webhooks", Admin),
+        ("GET", "/api/v1/inbound-webhooks/{id}", Read),
+        ("PUT", "/api/v1/inbound-webhooks/{id}", Admin),
+        ("DELETE", "/api/v1/inbound-webhooks/{id}", Admin),
+        ("PUT", "/api/v1/inbound-webhooks/{id}/plugin", Admin),
+        (
+            "POST",
+            "/api/v1/inbound-webhooks/{id}/plugin/verify",
+            Operate,
+        ),
+        ("POST", "/api/v1/inbound-webhooks/{id}/enable", Operate),
+        ("POST", "/api/v1/inbound-webhooks/{id}/disable", Operate),
+        ("POST", "/api/v1/inbound-webhooks/{id}/access-key", Admin),
+        ("GET", "/api/v1/inbound-webhooks/{id}/requests", Read),
+        ("POST", "/api/v1/inbound-webhooks/{id}/sample", Operate),
+        // The monitoring systems' posts: the access key in the path or the bearer header is
+        // the credential, checked by the route.
+        (
+            "POST",
+            "/api/v1/inbound/{webhook_id}/{access_key}/events",
+            Public,
+        ),
+        ("POST", "/api/v1/inbound/{webhook_id}/events", Public),
         // Outside the API: Prometheus scrapes with a viewer token (`authorization` in its
         // scrape config). Not in the OpenAPI document.
         ("GET", "/metrics", Read),

@@ -23,8 +23,20 @@ pub async fn accept_events(
     // On SQLite this takes the write lock first (see `Db::begin`): the routes read below must
     // not leave a read snapshot that cannot become a writer.
     let mut tx = db.begin().await?;
-    let topics = super::subscriptions::routes(&mut tx).await?;
-    let targets_of = own_targets(&mut tx, events).await?;
+    let queued = route_events(&mut tx, events, now).await?;
+    commit_announcing(tx, queued).await?;
+    Ok(queued)
+}
+
+/// Stores `events` with their deliveries inside `tx` (which must have begun as a writer);
+/// returns how many deliveries were queued. The caller commits with [`commit_announcing`].
+pub(super) async fn route_events(
+    tx: &mut Tx,
+    events: &[(String, EventIn)],
+    now: &str,
+) -> Result<u64, sqlx::Error> {
+    let topics = super::subscriptions::routes(tx).await?;
+    let targets_of = own_targets(tx, events).await?;
     // (webhook id, rule) → (batch size, its events in posted order).
     let mut fan_out: HashMap<(&str, RouteRule), (usize, Vec<String>)> = HashMap::new();
     for (id, e) in events {
@@ -64,11 +76,9 @@ pub async fn accept_events(
             });
         }
     }
-    insert_events(&mut tx, events, now).await?;
-    insert_deliveries(&mut tx, &deliveries, now).await?;
-    let queued = deliveries.len() as u64;
-    commit_announcing(tx, queued).await?;
-    Ok(queued)
+    insert_events(tx, events, now).await?;
+    insert_deliveries(tx, &deliveries, now).await?;
+    Ok(deliveries.len() as u64)
 }
 
 /// Rows per multi-row INSERT: a few statements for a large POST, well under SQLite's limit of
@@ -356,7 +366,7 @@ pub async fn recover(
 }
 
 /// Commits a change that made `due` deliveries due, announcing them when there are any.
-async fn commit_announcing(mut tx: Tx, due: u64) -> Result<(), sqlx::Error> {
+pub(super) async fn commit_announcing(mut tx: Tx, due: u64) -> Result<(), sqlx::Error> {
     if due > 0 {
         notify(&mut tx).await?;
     }

@@ -22,3 +22,16 @@ pub async fn insert(db: &Backend, key: &str, value: &str) -> Result<(), sqlx::Er
     .await
     .map(drop))
 }
+
+/// Stores `value` under `key`, replacing what was there.
+pub async fn put(db: &Backend, key: &str, value: &str) -> Result<(), sqlx::Error> {
+    on_db!(db, |pool, pg| sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+    )
+    .bind(key)
+    .bind(value)
+    .execute(pool)
+    .await
+    .map(drop))
+}

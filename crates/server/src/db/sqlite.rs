@@ -85,7 +85,10 @@ pub async fn open(url: &str, synchronous: Synchronous) -> Result<SqlitePool, Ope
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(synchronous.sqlx())
         .busy_timeout(Duration::from_secs(5))
-        .foreign_keys(true);
+        .foreign_keys(true)
+        // Pruned pages can go back to the file system (`retention`). Takes effect on a new
+        // database; an older one needs a one-time `VACUUM` after `PRAGMA auto_vacuum = 2`.
+        .auto_vacuum(sqlx::sqlite::SqliteAutoVacuum::Incremental);
     create_parent_dir(&options)?;
     let pool = SqlitePoolOptions::new()
         .connect_with(options)

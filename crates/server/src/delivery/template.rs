@@ -36,15 +36,23 @@ pub fn event_text(lang: MessageLanguage, e: &EventIn) -> String {
         .and_then(|n| n.as_str())
         .unwrap_or(&e.resource_id);
     let time = e.occurred_at.as_deref().unwrap_or("");
+    // What a monitoring system called its alert (inbound webhooks' events).
+    let alert = e
+        .resource_details
+        .get("title")
+        .and_then(|t| t.as_str())
+        .filter(|t| !t.is_empty())
+        .map(|t| format!(": {t}"))
+        .unwrap_or_default();
     let mut lines = if zh {
         vec![
-            format!("[{severity}] {title}"),
+            format!("[{severity}] {title}{alert}"),
             format!("资源：{} {name}", e.resource_type),
             format!("操作：{}（{result}）", e.action),
         ]
     } else {
         vec![
-            format!("[{severity}] {title}"),
+            format!("[{severity}] {title}{alert}"),
             format!("Resource: {} {name}", e.resource_type),
             format!("Action: {} ({result})", e.action),
         ]

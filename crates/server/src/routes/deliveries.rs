@@ -13,8 +13,21 @@ use axum::routing::{get, post};
 use time::OffsetDateTime;
 use webhook_api::{
     Delivery, DeliveryQuery, DeliveryStats, ErrorBody, FieldErrors, HourBucket, Page, RecoverIn,
-    RecoverOut,
+    RecoverOut, RetentionInfo,
 };
+
+/// How far back delivery history goes (`--retention`, `--retain-bodies`).
+#[utoipa::path(get, path = "/api/v1/retention", tag = "delivery",
+    responses((status = 200, description = "The retention policy and the oldest delivery kept", body = RetentionInfo)))]
+pub async fn get_retention(State(state): State<AppState>) -> Result<Json<RetentionInfo>, ApiError> {
+    let days =
+        |d: std::time::Duration| u32::try_from(d.as_secs().div_ceil(86_400)).unwrap_or(u32::MAX);
+    Ok(Json(RetentionInfo {
+        retention_days: days(state.retention.retention),
+        retain_bodies_days: state.retention.retain_bodies.map(days),
+        oldest_delivery_at: db::retention::oldest_delivery(&state.db).await?,
+    }))
+}
 
 /// List a webhook's deliveries, newest first, each with its attempts.
 #[utoipa::path(get, path = "/api/v1/webhooks/{id}/deliveries", tag = "delivery",
@@ -175,4 +188,5 @@ pub fn router() -> Router<AppState> {
         .route("/webhooks/{id}/recover", post(recover))
         .route("/webhooks/{id}/stats", get(get_stats))
         .route("/deliveries/{id}/redeliver", post(redeliver))
+        .route("/retention", get(get_retention))
 }

@@ -7,6 +7,8 @@ pub mod event_log;
 pub mod event_types;
 pub mod events;
 pub mod health;
+pub mod inbound;
+pub mod inbound_receive;
 pub mod openapi;
 pub mod send;
 pub mod session;
@@ -41,6 +43,8 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(tokens::router())
         .merge(audit::router())
+        .merge(inbound::router())
+        .merge(inbound_receive::router())
         .merge(openapi::router())
         // Must come after the routes: it applies to those already added.
         .method_not_allowed_fallback(method_not_allowed)

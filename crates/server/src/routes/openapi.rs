@@ -2,8 +2,8 @@
 //! annotations and the contract types, so it cannot drift from the code.
 
 use super::{
-    audit, deliveries, event_log, event_types, events, send, session, signature, subscriptions,
-    tokens, users, webhook_history, webhooks,
+    audit, deliveries, event_log, event_types, events, inbound, inbound_receive, send, session,
+    signature, subscriptions, tokens, users, webhook_history, webhooks,
 };
 use crate::AppState;
 use crate::extract::Json;
@@ -50,6 +50,7 @@ use utoipa::OpenApi;
         deliveries::redeliver,
         deliveries::recover,
         deliveries::get_stats,
+        deliveries::get_retention,
         signature::check_signature,
         event_types::list_event_types,
         session::sign_in,
@@ -63,6 +64,21 @@ use utoipa::OpenApi;
         tokens::create_token,
         tokens::revoke_token,
         audit::list_audit,
+        inbound::list_plugins,
+        inbound::list,
+        inbound::create,
+        inbound::get_one,
+        inbound::update,
+        inbound::update_plugin,
+        inbound::verify_plugin,
+        inbound::enable,
+        inbound::disable,
+        inbound::regenerate_key,
+        inbound::delete,
+        inbound::requests,
+        inbound::send_sample,
+        inbound_receive::receive_with_key,
+        inbound_receive::receive_with_bearer,
         get_openapi,
     )
 )]
