@@ -4,7 +4,7 @@
 //! requests, looked at again every few seconds.
 
 use super::receiving::Receiving;
-use super::requests::{RequestDetail, RequestTable};
+use super::requests::{OutcomeBadge, RequestDetail, RequestTable};
 use super::{InboundLoadError, StateBadge, plugin_name, upgrade_text};
 use crate::api;
 use crate::components::{ConfirmDialog, Toasts};
@@ -201,7 +201,11 @@ pub fn InboundDetail() -> impl IntoView {
                     <h2 id="inbound-sample-title">{tr(T::SampleRequest)}</h2>
                     <button type="button" class="btn btn-quiet" on:click=move |_| sample.set(None)>{tr(T::Close)}</button>
                 </div>
-                <p class="muted">{local_time(&r.received_at)}" · HTTP "{r.status}</p>
+                <p class="alert-head">
+                    <OutcomeBadge outcome=r.outcome sample=false />
+                    <span class="mono">"HTTP "{r.status}</span>
+                    <span class="muted">{local_time(&r.received_at)}</span>
+                </p>
                 <RequestDetail request=r />
             </section>
         })}

@@ -286,7 +286,7 @@ fn InboundTable(
                         Some(t) => t.into_any(),
                         None => view! { <span class="muted">{tr(T::Never)}</span> }.into_any(),
                     }}</td>
-                    <td class:exchange-failed=has_errors>
+                    <td class="cell-nowrap" class:exchange-failed=has_errors>
                         {move || i18n.fmt(T::RequestsSummary, &[("total", &counts.0), ("error", &counts.1)])}
                     </td>
                     {operator.then(|| view! { <td class="cell-actions"><div class="row-actions">

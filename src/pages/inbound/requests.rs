@@ -27,7 +27,7 @@ fn outcome_class(o: RequestOutcome) -> &'static str {
 
 /// A request's outcome as a badge with its word, marked when Send sample made it.
 #[component]
-fn OutcomeBadge(outcome: RequestOutcome, sample: bool) -> impl IntoView {
+pub fn OutcomeBadge(outcome: RequestOutcome, sample: bool) -> impl IntoView {
     view! {
         <span class=outcome_class(outcome)>
             <span class="badge-dot" aria-hidden="true"></span>
@@ -53,7 +53,7 @@ pub fn RequestTable(
             Some(Ok(_)) => ().into_any(),
         }}
         <Show when=move || requests.get().is_some_and(|r| r.is_ok_and(|r| !r.is_empty()))>
-            <div class="table-wrap">
+            <div class="table-wrap table-wrap-free">
                 <table class="table" aria-label=tr(T::RecentRequests)>
                     <thead>
                         <tr>

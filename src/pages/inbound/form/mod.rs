@@ -303,7 +303,7 @@ fn InboundForm(
                     error_for=Callback::new(error_for)
                     edited=Callback::new(edited)
                 />
-                <fieldset class="field headers" aria-describedby=error_id("inb-tags")>
+                <fieldset class="field headers tags" aria-describedby=error_id("inb-tags")>
                     <legend class="field-label">{tr(T::Tags)}</legend>
                     <For each=move || draft.tags.get() key=|r| r.id let:row>
                         <div class="header-row tag-row">
