@@ -261,3 +261,44 @@ test('an operator verifies the plugin and sends a sample, but may not modify or 
   }
   await context.close();
 });
+
+test('Modify saves the name and tags, and the plugin’s version, options and upgrade mode', async ({ page, request }) => {
+  const name = unique('To modify');
+  const w = await createInbound(request, name);
+  await page.goto(`/inbound/${w.webhook_id}`);
+  await page.getByRole('link', { name: 'Modify' }).click();
+  await expect(page.getByRole('heading', { name: 'Modify inbound webhook' })).toBeVisible();
+  // The plugin is fixed once created.
+  await expect(page.getByLabel('Plugin', { exact: true })).toBeDisabled();
+  await expect(page.getByLabel('Dedup window (seconds)')).toHaveValue('0');
+
+  const renamed = `${name} renamed`;
+  await page.getByLabel('Name', { exact: true }).fill(renamed);
+  await page.getByLabel('Dedup window (seconds)').fill('60');
+  await page.getByLabel('Upgrade mode').selectOption('MANUAL');
+  await expect(page.getByLabel('Version', { exact: true })).toHaveValue('1.1.0');
+  await page.getByLabel('Version', { exact: true }).selectOption('1.0.0');
+  await page.getByRole('button', { name: 'Add tag' }).click();
+  await page.getByLabel('Tag key').fill('team');
+  await page.getByLabel('Tag value').fill('sre');
+  await page.getByRole('button', { name: 'Submit' }).click();
+
+  await expect(page.getByRole('heading', { name: renamed, level: 1 })).toBeVisible();
+  await expect(page.getByText('dedup_window = 60').first()).toBeVisible();
+  await expect(page.getByText('team=sre')).toBeVisible();
+  await expect(page.getByText('Prometheus Alertmanager 1.0.0')).toBeVisible();
+  const stored = await (await request.get(`/api/v1/inbound-webhooks/${w.webhook_id}`)).json();
+  expect(stored.name).toBe(renamed);
+  expect(stored.tags).toEqual({ team: 'sre' });
+  expect(stored.plugin_info.options.dedup_window).toBe(60);
+  expect(stored.plugin_info.upgrade_mode).toBe('MANUAL');
+  expect(stored.plugin_info.version).toBe('1.0.0');
+
+  // Cancel with unsaved changes asks first.
+  await page.getByRole('link', { name: 'Modify' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('something else');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  const discard = page.getByRole('dialog', { name: 'Discard unsaved changes?' });
+  await discard.getByRole('button', { name: 'Discard' }).click();
+  await expect(page.getByRole('heading', { name: renamed, level: 1 })).toBeVisible();
+});
