@@ -132,6 +132,25 @@ pub const EVENT_TYPES: &[CatalogEntry] = &[
         "Metric threshold exceeded",
         "指标超过阈值",
     ),
+    // Raised by the console itself about its webhooks.
+    (
+        "webhook.drill",
+        EventCategory::Events,
+        "Fire drill (scheduled test message)",
+        "演练（定时测试消息）",
+    ),
+    (
+        "webhook.drill_failed",
+        EventCategory::Alarms,
+        "Webhook fire drill failed",
+        "WebHook 演练失败",
+    ),
+    (
+        "webhook.auto_disabled",
+        EventCategory::Alarms,
+        "Webhook disabled after failing persistently",
+        "WebHook 因持续失败被自动禁用",
+    ),
     // Raised by inbound webhooks (monitoring systems posting alerts in).
     (
         "monitoring.alert",

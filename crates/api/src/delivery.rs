@@ -290,6 +290,20 @@ pub struct RetentionInfo {
     pub oldest_delivery_at: Option<String>,
 }
 
+/// `GET /webhooks/{id}/silence`: why a webhook may be quietly useless — event types it takes that
+/// no event had in the last `days`, and the topics routing to it that are switched off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookSilence {
+    pub days: u32,
+    /// When its last delivery was made (events, tests and drills aside from VALIDATE).
+    pub last_delivery_at: Option<String>,
+    /// Its own event types, and those of the enabled topics it receives, with no event in `days`.
+    pub quiet_event_types: Vec<String>,
+    /// Topics it is a receiver of that are disabled (ids).
+    pub disabled_topics: Vec<String>,
+}
+
 /// `GET /webhooks/{id}/stats`: attempts of the last 24 hours in hourly buckets, oldest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

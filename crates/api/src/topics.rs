@@ -121,6 +121,15 @@ pub const TOPICS: &[TopicDef] = &[
         severities: ATTENTION,
     },
     TopicDef {
+        id: "alarm.webhook_health",
+        category: EventCategory::Alarms,
+        name_en: "Webhook health (failed fire drills, auto-disabled webhooks)",
+        name_zh: "WebHook 健康（演练失败、自动禁用）",
+        event_types: &["webhook.drill_failed", "webhook.auto_disabled"],
+        resource_types: &[],
+        severities: ALL_SEVERITIES,
+    },
+    TopicDef {
         id: "alarm.monitoring",
         category: EventCategory::Alarms,
         name_en: "Monitoring alerts (inbound webhooks)",

@@ -138,6 +138,11 @@ pub struct Config {
     #[arg(long, env = "WEBHOOK_RETENTION_INTERVAL", default_value = "10m", value_parser = parse_duration)]
     pub retention_interval: Duration,
 
+    /// A webhook whose every delivery attempt failed for this long (no success since) is
+    /// disabled, with a notice and a `webhook.auto_disabled` event. `0d`: never.
+    #[arg(long, env = "WEBHOOK_AUTO_DISABLE_AFTER", default_value = "5d", value_parser = parse_duration)]
+    pub auto_disable_after: Duration,
+
     /// Requests per minute one inbound webhook accepts (a burst of as many, refilled evenly);
     /// more are answered 429. 0: no limit.
     #[arg(long, env = "WEBHOOK_INBOUND_RATE_LIMIT", default_value_t = 600)]
@@ -241,6 +246,7 @@ impl Default for Config {
             session_idle_timeout: AuthSettings::default().idle_timeout,
             session_lifetime: AuthSettings::default().lifetime,
             inbound_rate_limit: 600,
+            auto_disable_after: Duration::from_secs(5 * 86_400),
             retention: crate::retention::RetentionSettings::default().retention,
             retain_bodies: None,
             retention_interval: crate::retention::RetentionSettings::default().interval,

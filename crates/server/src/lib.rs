@@ -3,11 +3,13 @@
 //! real server on a port of their choosing.
 
 pub mod auth;
+pub mod auto_disable;
 pub mod changes;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod delivery;
+pub mod drills;
 pub mod error;
 pub mod extract;
 pub mod inbound;
@@ -37,6 +39,8 @@ pub struct AppState {
     pub auth: Arc<auth::AuthSettings>,
     pub inbound: Arc<inbound::InboundSettings>,
     pub retention: Arc<retention::RetentionSettings>,
+    /// `--auto-disable-after`; zero: never.
+    pub auto_disable_after: std::time::Duration,
 }
 
 /// How long a stop waits for the deliveries in flight (SIGTERM to exit; orchestrators commonly
@@ -83,6 +87,8 @@ pub async fn app(config: &Config) -> Result<Router, StartError> {
     let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
     delivery::worker::spawn(db.clone(), deliverer.clone());
     retention::spawn(db.clone(), config.retention_settings());
+    drills::spawn(db.clone(), deliverer.clone());
+    auto_disable::spawn(db.clone(), deliverer.clone(), config.auto_disable_after);
     Ok(router(
         AppState {
             db,
@@ -90,6 +96,7 @@ pub async fn app(config: &Config) -> Result<Router, StartError> {
             auth: Arc::new(config.auth_settings()),
             inbound: Arc::new(config.inbound_settings()),
             retention: Arc::new(config.retention_settings()),
+            auto_disable_after: config.auto_disable_after,
         },
         &config.dist,
     ))
@@ -173,6 +180,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let deliverer = delivery::Deliverer::new(config.delivery_settings())?;
     let worker = delivery::worker::spawn(db.clone(), deliverer.clone());
     retention::spawn(db.clone(), config.retention_settings());
+    drills::spawn(db.clone(), deliverer.clone());
+    auto_disable::spawn(db.clone(), deliverer.clone(), config.auto_disable_after);
     let app = router(
         AppState {
             db: db.clone(),
@@ -180,6 +189,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             auth: Arc::new(config.auth_settings()),
             inbound: Arc::new(config.inbound_settings()),
             retention: Arc::new(config.retention_settings()),
+            auto_disable_after: config.auto_disable_after,
         },
         &config.dist,
     );

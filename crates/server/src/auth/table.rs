@@ -76,6 +76,26 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("POST", "/api/v1/webhooks/{id}/recover", Operate),
         ("POST", "/api/v1/deliveries/{id}/redeliver", Operate),
         ("GET", "/api/v1/retention", Read),
+        ("GET", "/api/v1/webhooks/{id}/silence", Read),
+        // Pause and resume: like enable and disable, an operator's.
+        ("GET", "/api/v1/pauses", Read),
+        ("GET", "/api/v1/webhooks/{id}/pause", Read),
+        ("POST", "/api/v1/webhooks/{id}/pause", Operate),
+        ("POST", "/api/v1/webhooks/{id}/resume", Operate),
+        // Notices (auto-disable): acknowledging one is an operator's.
+        ("GET", "/api/v1/notices", Read),
+        ("GET", "/api/v1/webhooks/{id}/notices", Read),
+        (
+            "POST",
+            "/api/v1/webhooks/{id}/notices/{notice_id}/acknowledge",
+            Operate,
+        ),
+        // Fire drills: admins set the schedule; running one is a send.
+        ("GET", "/api/v1/webhooks/{id}/drill", Read),
+        ("PUT", "/api/v1/webhooks/{id}/drill", Admin),
+        ("DELETE", "/api/v1/webhooks/{id}/drill", Admin),
+        ("POST", "/api/v1/webhooks/{id}/drill/run", Operate),
+        ("GET", "/api/v1/webhooks/{id}/drills", Read),
         // Says only which secret matches: viewers may check.
         (
             "GET",

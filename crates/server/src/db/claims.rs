@@ -36,7 +36,8 @@ pub struct Outcome {
 /// When the next pending or retrying delivery is due.
 pub async fn next_due(db: &Db) -> Result<Option<String>, sqlx::Error> {
     on_db!(db, |pool, pg| sqlx::query_scalar(
-        "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'retrying')",
+        "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'retrying') \
+         AND webhook_id NOT IN (SELECT webhook_id FROM webhook_pauses WHERE paused)",
     )
     .fetch_one(pool)
     .await)
@@ -61,7 +62,7 @@ pub async fn release_claims(db: &Db, now: &str) -> Result<u64, sqlx::Error> {
     Ok(done.rows_affected())
 }
 
-/// Claims up to `limit` due deliveries in one statement. A claimed row is not due again until
+/// Claims up to `limit` due deliveries in one statement, none of a paused webhook. A claimed row is not due again until
 /// `lease_until`, so a worker that dies mid-send leaves it to be retried, never lost. On
 /// PostgreSQL, instances claiming at the same moment skip each other's rows (`SKIP LOCKED`):
 /// each due delivery goes to exactly one of them.
@@ -75,12 +76,14 @@ pub async fn claim(
     on_db!(db, |pool, pg| sqlx::query(if pg {
         "UPDATE deliveries SET claimed_at = $1, next_attempt_at = $2 WHERE id IN (SELECT id \
          FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= $1 \
+         AND webhook_id NOT IN (SELECT webhook_id FROM webhook_pauses WHERE paused) \
          ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) \
          RETURNING id, webhook_id, kind, event_ids, message_id, attempt_count, cycle_attempts, \
          claimed_at"
     } else {
         "UPDATE deliveries SET claimed_at = $1, next_attempt_at = $2 WHERE id IN (SELECT id \
          FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= $1 \
+         AND webhook_id NOT IN (SELECT webhook_id FROM webhook_pauses WHERE paused) \
          ORDER BY next_attempt_at LIMIT $3) \
          RETURNING id, webhook_id, kind, event_ids, message_id, attempt_count, cycle_attempts, \
          claimed_at"

@@ -72,13 +72,37 @@ pub(super) async fn route_events(
                 rule,
                 event_ids: chunk,
                 status: DeliveryStatus::Pending,
-                next_attempt_at: Some(now),
+                next_attempt_at: Some(now.to_string()),
             });
         }
     }
+    behind_resumed(tx, &mut deliveries, now).await?;
     insert_events(tx, events, now).await?;
     insert_deliveries(tx, &deliveries, now).await?;
     Ok(deliveries.len() as u64)
+}
+
+/// New deliveries of a webhook still sending out what a resume released go behind those, at its
+/// rate, so the receiver gets events in the order they arrived (see `pauses`).
+async fn behind_resumed(
+    tx: &mut Tx,
+    deliveries: &mut [NewDelivery<'_>],
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    let mut ids: Vec<&str> = deliveries.iter().map(|d| d.webhook_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for (webhook_id, (from, rate)) in super::pauses::resuming(tx, &ids, now).await? {
+        let mine: Vec<&mut NewDelivery> = deliveries
+            .iter_mut()
+            .filter(|d| d.webhook_id == webhook_id)
+            .collect();
+        let slots = super::pauses::take_slots(tx, &webhook_id, &from, rate, mine.len()).await?;
+        for (d, slot) in mine.into_iter().zip(slots) {
+            d.next_attempt_at = Some(slot);
+        }
+    }
+    Ok(())
 }
 
 /// Rows per multi-row INSERT: a few statements for a large POST, well under SQLite's limit of
@@ -157,7 +181,7 @@ struct NewDelivery<'a> {
     rule: &'a RouteRule,
     event_ids: &'a [String],
     status: DeliveryStatus,
-    next_attempt_at: Option<&'a str>,
+    next_attempt_at: Option<String>,
 }
 
 /// Stores deliveries and the events log's index from their events to them, a few hundred rows
@@ -183,7 +207,7 @@ async fn insert_deliveries(
                     .push_bind(json(d.event_ids))
                     .push_bind(message_id_of(&d.id))
                     .push_bind(d.status.as_str())
-                    .push_bind(d.next_attempt_at)
+                    .push_bind(&d.next_attempt_at)
                     .push_bind(now)
                     .push_bind(now);
             });

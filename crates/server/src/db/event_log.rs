@@ -146,3 +146,36 @@ pub(super) fn event_in(row: &impl Cols) -> Result<(String, EventIn), sqlx::Error
     };
     Ok((row.text("id")?, event))
 }
+
+/// Of `types`, those with an event received at or after `since`.
+pub async fn types_seen_since(
+    db: &Db,
+    types: &[String],
+    since: &str,
+) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+    if types.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<String> = on_db!(db, |pool, pg| sqlx::query_scalar(if pg {
+        "SELECT DISTINCT type FROM events WHERE received_at >= $2 \
+         AND type IN (SELECT value FROM json_array_elements_text($1::json))"
+    } else {
+        "SELECT DISTINCT type FROM events WHERE received_at >= $2 \
+         AND type IN (SELECT value FROM json_each($1))"
+    })
+    .bind(super::json(types))
+    .bind(since)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// When the webhook's last event delivery was made.
+pub async fn last_delivery_at(db: &Db, webhook_id: &str) -> Result<Option<String>, sqlx::Error> {
+    on_db!(db, |pool, pg| sqlx::query_scalar(
+        "SELECT MAX(created_at) FROM deliveries WHERE webhook_id = $1 AND kind = 'event'"
+    )
+    .bind(webhook_id)
+    .fetch_one(pool)
+    .await)
+}

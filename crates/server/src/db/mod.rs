@@ -36,9 +36,12 @@ pub mod cipher;
 pub mod claims;
 pub mod deliveries;
 pub mod delivery_log;
+pub mod drills;
 pub mod event_log;
 pub mod inbound;
 pub mod inbound_requests;
+pub mod notices;
+pub mod pauses;
 pub mod postgres;
 pub mod retention;
 pub mod settings;
@@ -322,6 +325,7 @@ pub trait Cols {
     fn text(&self, col: &str) -> Result<String, sqlx::Error>;
     fn opt_text(&self, col: &str) -> Result<Option<String>, sqlx::Error>;
     fn int(&self, col: &str) -> Result<i64, sqlx::Error>;
+    fn opt_int(&self, col: &str) -> Result<Option<i64>, sqlx::Error>;
     fn flag(&self, col: &str) -> Result<bool, sqlx::Error>;
 
     /// A JSON text column.
@@ -355,6 +359,9 @@ macro_rules! impl_cols {
                 self.try_get(col)
             }
             fn int(&self, col: &str) -> Result<i64, sqlx::Error> {
+                self.try_get(col)
+            }
+            fn opt_int(&self, col: &str) -> Result<Option<i64>, sqlx::Error> {
                 self.try_get(col)
             }
             fn flag(&self, col: &str) -> Result<bool, sqlx::Error> {

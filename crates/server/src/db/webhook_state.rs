@@ -66,3 +66,15 @@ pub async fn set_health(
     .map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// [`set_health`] in a transaction of its own (a fire drill's outcome).
+pub async fn record_health(
+    db: &Db,
+    id: &str,
+    status: WebhookStatus,
+    details: &FailureDetails,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    set_health(&mut tx, id, status, details).await?;
+    tx.commit().await
+}

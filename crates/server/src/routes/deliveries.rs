@@ -13,8 +13,52 @@ use axum::routing::{get, post};
 use time::OffsetDateTime;
 use webhook_api::{
     Delivery, DeliveryQuery, DeliveryStats, ErrorBody, FieldErrors, HourBucket, Page, RecoverIn,
-    RecoverOut, RetentionInfo,
+    RecoverOut, RetentionInfo, WebhookSilence,
 };
+
+/// How many days without an event make an event type quiet.
+const QUIET_DAYS: u32 = 30;
+
+/// The configuration mistakes that make a webhook quietly useless: event types it takes that
+/// saw no event in 30 days, and disabled topics routing to it.
+#[utoipa::path(get, path = "/api/v1/webhooks/{id}/silence", tag = "delivery",
+    params(("id" = String, Path, description = "Webhook id")),
+    responses(
+        (status = 200, description = "Quiet event types and disabled topics", body = WebhookSilence),
+        (status = 404, description = "No such webhook", body = ErrorBody),
+    ))]
+pub async fn get_silence(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<WebhookSilence>, ApiError> {
+    let webhook = live(&state, &id).await?;
+    let topics: Vec<_> = db::subscriptions::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|t| t.receivers.contains(&id))
+        .collect();
+    let mut types = webhook.event_types.clone();
+    for t in topics.iter().filter(|t| t.enabled) {
+        for e in &t.event_types {
+            if !types.contains(e) {
+                types.push(e.clone());
+            }
+        }
+    }
+    let since =
+        clock::format(OffsetDateTime::now_utc() - time::Duration::days(i64::from(QUIET_DAYS)));
+    let seen = db::event_log::types_seen_since(&state.db, &types, &since).await?;
+    Ok(Json(WebhookSilence {
+        days: QUIET_DAYS,
+        last_delivery_at: db::event_log::last_delivery_at(&state.db, &id).await?,
+        quiet_event_types: types.into_iter().filter(|t| !seen.contains(t)).collect(),
+        disabled_topics: topics
+            .into_iter()
+            .filter(|t| !t.enabled)
+            .map(|t| t.id)
+            .collect(),
+    }))
+}
 
 /// How far back delivery history goes (`--retention`, `--retain-bodies`).
 #[utoipa::path(get, path = "/api/v1/retention", tag = "delivery",
@@ -189,4 +233,5 @@ pub fn router() -> Router<AppState> {
         .route("/webhooks/{id}/stats", get(get_stats))
         .route("/deliveries/{id}/redeliver", post(redeliver))
         .route("/retention", get(get_retention))
+        .route("/webhooks/{id}/silence", get(get_silence))
 }

@@ -3,13 +3,16 @@
 
 pub mod audit;
 pub mod deliveries;
+pub mod drills;
 pub mod event_log;
 pub mod event_types;
 pub mod events;
 pub mod health;
 pub mod inbound;
 pub mod inbound_receive;
+pub mod notices;
 pub mod openapi;
+pub mod pauses;
 pub mod send;
 pub mod session;
 pub mod signature;
@@ -37,6 +40,9 @@ pub fn router() -> Router<AppState> {
         .merge(event_log::router())
         .merge(subscriptions::router())
         .merge(deliveries::router())
+        .merge(drills::router())
+        .merge(notices::router())
+        .merge(pauses::router())
         .merge(event_types::router())
         .merge(signature::router())
         .merge(session::router())

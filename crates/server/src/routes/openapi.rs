@@ -2,8 +2,8 @@
 //! annotations and the contract types, so it cannot drift from the code.
 
 use super::{
-    audit, deliveries, event_log, event_types, events, inbound, inbound_receive, send, session,
-    signature, subscriptions, tokens, users, webhook_history, webhooks,
+    audit, deliveries, drills, event_log, event_types, events, inbound, inbound_receive, notices,
+    pauses, send, session, signature, subscriptions, tokens, users, webhook_history, webhooks,
 };
 use crate::AppState;
 use crate::extract::Json;
@@ -51,6 +51,19 @@ use utoipa::OpenApi;
         deliveries::recover,
         deliveries::get_stats,
         deliveries::get_retention,
+        deliveries::get_silence,
+        drills::get_drill,
+        drills::put_drill,
+        drills::delete_drill,
+        drills::run_drill,
+        drills::list_runs,
+        notices::open_notices,
+        notices::webhook_notices,
+        notices::acknowledge,
+        pauses::get_pause,
+        pauses::list_pauses,
+        pauses::pause,
+        pauses::resume,
         signature::check_signature,
         event_types::list_event_types,
         session::sign_in,

@@ -166,7 +166,12 @@ impl Fixture {
                 &self.victim
             }
             // Sending would reach out to the webhook's URL.
-            (_, "/api/v1/webhooks/{id}/test" | "/api/v1/webhooks/{id}/send") => MADE_UP,
+            (
+                _,
+                "/api/v1/webhooks/{id}/test"
+                | "/api/v1/webhooks/{id}/send"
+                | "/api/v1/webhooks/{id}/drill/run",
+            ) => MADE_UP,
             (_, t) if t.starts_with("/api/v1/webhooks/{id}") => &self.webhook,
             (_, t) if t.starts_with("/api/v1/subscriptions/{id}") => TOPIC,
             ("PUT", "/api/v1/users/{id}") => &self.viewer_id,
