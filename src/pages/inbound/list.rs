@@ -109,7 +109,9 @@ pub fn InboundList() -> impl IntoView {
                         >
                             <option value="" selected=move || query.with(|q| q.state.is_none())>{tr(T::All)}</option>
                             {[InboundState::Enabled, InboundState::Disabled].map(|s| view! {
-                                <option value=s.as_str() selected=move || query.with(|q| q.state == Some(s))>{s.as_str()}</option>
+                                <option value=s.as_str() selected=move || query.with(|q| q.state == Some(s))>
+                                    {tr(if s == InboundState::Enabled { T::StateEnabled } else { T::StateDisabled })}
+                                </option>
                             }).collect_view()}
                         </select>
                     </div>
