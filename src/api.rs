@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::rc::Rc;
 use webhook_api::{
-    API_PREFIX, AuditQuery, CreatedToken, CreatedValidation, CreatedWebhook, Delivery, DeliveryQuery, ErrorBody, EventIn, EventsAccepted, FieldErrors, ReceiverIn, RecoverIn, RecoverOut, SendReport, SentRequest, Session, SignIn, SignatureCheck, Subscription, SubscriptionImpact, SubscriptionTest, TokenIn, User, UserIn, UserUpdate, Webhook, WebhookIn, WebhookQuery,
+    API_PREFIX, AuditQuery, CreatedToken, CreatedValidation, CreatedWebhook, Delivery, DeliveryQuery, ErrorBody, EventIn, EventsAccepted, FieldErrors, InboundRequest, InboundWebhook, InboundWebhookIn, InboundWebhookUpdate, PluginUpdate, PluginVerified, ReceiverIn, RecoverIn, RecoverOut, SendReport, SentRequest, Session, SignIn, SignatureCheck, Subscription, SubscriptionImpact, SubscriptionTest, TokenIn, User, UserIn, UserUpdate, Webhook, WebhookIn, WebhookQuery,
 };
 
 /// The header every request carries: a cross-site form cannot send it, so the server accepts
@@ -341,4 +341,74 @@ pub fn versions_path(id: &str) -> String {
 /// Brings a deleted webhook back; 409 when a live webhook has taken its name.
 pub async fn restore_webhook(id: &str) -> Result<Webhook> {
     post(&format!("/webhooks/{}/restore", encode(id)), &()).await
+}
+
+/// The path of the inbound plugins (alertmanager, grafana, generic), for a
+/// `Loaded<Vec<PluginDescriptor>>`.
+pub const INBOUND_PLUGINS_PATH: &str = "/inbound-plugins";
+
+/// The path of a page of inbound webhooks, for a `Loaded<Page<InboundWebhook>>`; `pairs` are the
+/// list's query (`keyword`, `state`, `plugin_id`, `page`, `page_size`).
+pub fn inbound_webhooks_path(pairs: &[(&str, String)]) -> String {
+    format!("/inbound-webhooks?{}", query_string(pairs))
+}
+
+/// The path of one inbound webhook, for a `Loaded<InboundWebhook>`.
+pub fn inbound_webhook_path(id: &str) -> String {
+    format!("/inbound-webhooks/{}", encode(id))
+}
+
+/// The path of an inbound webhook's last requests (newest first), for a
+/// `Loaded<Vec<InboundRequest>>`.
+pub fn inbound_requests_path(id: &str) -> String {
+    format!("/inbound-webhooks/{}/requests", encode(id))
+}
+
+pub async fn get_inbound(id: &str) -> Result<InboundWebhook> {
+    decode(fetch(Method::GET, &inbound_webhook_path(id), None).await?)
+}
+
+pub async fn create_inbound(body: &InboundWebhookIn) -> Result<InboundWebhook> {
+    post("/inbound-webhooks", body).await
+}
+
+/// Changes name, tags and project (the fields given).
+pub async fn update_inbound(id: &str, body: &InboundWebhookUpdate) -> Result<InboundWebhook> {
+    with_body(Method::PUT, &inbound_webhook_path(id), body).await
+}
+
+/// Changes the plugin's version, options and upgrade mode (the fields given).
+pub async fn update_inbound_plugin(id: &str, body: &PluginUpdate) -> Result<InboundWebhook> {
+    with_body(Method::PUT, &format!("{}/plugin", inbound_webhook_path(id)), body).await
+}
+
+/// Runs the plugin's verify on the stored options; bad ones are field errors `options.KEY`.
+pub async fn verify_inbound_plugin(id: &str) -> Result<PluginVerified> {
+    post(&format!("{}/plugin/verify", inbound_webhook_path(id)), &()).await
+}
+
+/// Enables (`true`) or disables an inbound webhook.
+pub async fn set_inbound_enabled(id: &str, enabled: bool) -> Result<InboundWebhook> {
+    let verb = if enabled { "enable" } else { "disable" };
+    post(&format!("{}/{verb}", inbound_webhook_path(id)), &()).await
+}
+
+/// A new access key (and URL); the old one stops working at once.
+pub async fn regenerate_access_key(id: &str) -> Result<InboundWebhook> {
+    post(&format!("{}/access-key", inbound_webhook_path(id)), &()).await
+}
+
+pub async fn delete_inbound(id: &str) -> Result<()> {
+    fetch(Method::DELETE, &inbound_webhook_path(id), None).await.map(drop)
+}
+
+/// Send sample: the plugin's sample payload through the real receive path; answers the request
+/// as recorded (its alerts and what they became, or the parse error).
+pub async fn send_inbound_sample(id: &str) -> Result<InboundRequest> {
+    post(&format!("{}/sample", inbound_webhook_path(id)), &()).await
+}
+
+/// The path of one event, for a `Loaded<EventRecord>`.
+pub fn event_path(id: &str) -> String {
+    format!("/events/{}", encode(id))
 }

@@ -6,7 +6,8 @@ use crate::api::{self, ClientError};
 use crate::components::{ToastRegion, Toasts};
 use crate::i18n::{I18n, Lang, T, tr};
 use crate::pages::{
-    EventLog, Login, NotFound, Settings, Subscriptions, WebhookDetail, WebhookEdit, WebhookList, WebhookNew,
+    EventLog, InboundDetail, InboundEdit, InboundList, InboundNew, Login, NotFound, Settings, Subscriptions,
+    WebhookDetail, WebhookEdit, WebhookList, WebhookNew,
 };
 use crate::session::{Auth, SessionState, login_href, role_text};
 use crate::theme::{Theme, ThemeState};
@@ -111,6 +112,10 @@ fn Layout() -> impl IntoView {
                             <Route path=path!("/webhooks/:id/edit") view={Lazy::<WebhookEditRoute>::new()} />
                             <Route path=path!("/subscriptions") view={Lazy::<SubscriptionsRoute>::new()} />
                             <Route path=path!("/events") view={Lazy::<EventLogRoute>::new()} />
+                            <Route path=path!("/inbound") view={Lazy::<InboundListRoute>::new()} />
+                            <Route path=path!("/inbound/new") view={Lazy::<InboundNewRoute>::new()} />
+                            <Route path=path!("/inbound/:id") view={Lazy::<InboundDetailRoute>::new()} />
+                            <Route path=path!("/inbound/:id/edit") view={Lazy::<InboundEditRoute>::new()} />
                             <Route path=path!("/settings/:tab?") view={Lazy::<SettingsRoute>::new()} />
                         </Routes>
                     </main>
@@ -135,6 +140,8 @@ fn Sidebar() -> impl IntoView {
                 <A href="/webhooks" attr:class="nav-link">{tr(T::WebHook)}</A>
                 <A href="/subscriptions" attr:class="nav-link">{tr(T::Subscriptions)}</A>
                 <A href="/events" attr:class="nav-link">{tr(T::EventsNav)}</A>
+                <div class="nav-group">{tr(T::Monitoring)}</div>
+                <A href="/inbound" attr:class="nav-link">{tr(T::InboundWebhook)}</A>
                 {move || auth.is_admin().then(|| view! {
                     <div class="nav-group">{tr(T::Administration)}</div>
                     <A href="/settings" attr:class="nav-link">{tr(T::Settings)}</A>
@@ -210,38 +217,39 @@ fn TopBar() -> impl IntoView {
     let i18n = I18n::expect();
     let theme = ThemeState::expect();
     let location = use_location();
-    // The section the path is in, and the page under it if any.
+    // The group and section the path is in, the section's link, and the page under it if any.
     let crumbs = move || {
         let path = location.pathname.get();
-        let section = if path.starts_with("/subscriptions") {
-            T::Subscriptions
+        let (group, section, href) = if path.starts_with("/subscriptions") {
+            (T::Notification, T::Subscriptions, "/subscriptions")
         } else if path.starts_with("/events") {
-            T::EventsNav
+            (T::Notification, T::EventsNav, "/events")
         } else if path.starts_with("/settings") {
-            T::Settings
+            (T::Administration, T::Settings, "/settings")
+        } else if path == "/inbound" || path.starts_with("/inbound/") {
+            (T::Monitoring, T::InboundWebhook, "/inbound")
         } else {
-            T::WebHook
+            (T::Notification, T::WebHook, "/webhooks")
         };
-        let page = if path == "/webhooks/new" {
-            Some(T::AddWebhook)
-        } else if path.starts_with("/webhooks/") && path.ends_with("/edit") {
-            Some(T::ModifyWebhook)
-        } else if path.starts_with("/webhooks/") {
-            Some(T::Details)
-        } else {
-            None
+        let page = match path.as_str() {
+            "/webhooks/new" => Some(T::AddWebhook),
+            "/inbound/new" => Some(T::CreateInbound),
+            p if p.ends_with("/edit") && p.starts_with("/webhooks/") => Some(T::ModifyWebhook),
+            p if p.ends_with("/edit") && p.starts_with("/inbound/") => Some(T::ModifyInbound),
+            p if p.starts_with("/webhooks/") || p.starts_with("/inbound/") => Some(T::Details),
+            _ => None,
         };
-        (section, page)
+        (group, section, href, page)
     };
     view! {
         <header class="topbar">
             <nav class="breadcrumbs" aria-label=tr(T::Breadcrumbs)>
-                <span>{move || i18n.t(if location.pathname.with(|p| p.starts_with("/settings")) { T::Administration } else { T::Notification })}</span>
+                <span>{move || i18n.t(crumbs().0)}</span>
                 <span class="crumb-sep" aria-hidden="true">"/"</span>
                 {move || match crumbs() {
-                    (section, None) => view! { <span aria-current="page">{i18n.t(section)}</span> }.into_any(),
-                    (_, Some(t)) => view! {
-                        <a href="/webhooks">{i18n.t(T::WebHook)}</a>
+                    (_, section, _, None) => view! { <span aria-current="page">{i18n.t(section)}</span> }.into_any(),
+                    (_, section, href, Some(t)) => view! {
+                        <a href=href>{i18n.t(section)}</a>
                         <span class="crumb-sep" aria-hidden="true">"/"</span>
                         <span aria-current="page">{i18n.t(t)}</span>
                     }.into_any(),
@@ -289,3 +297,7 @@ lazy_page!(WebhookEditRoute, WebhookEdit);
 lazy_page!(SubscriptionsRoute, Subscriptions);
 lazy_page!(EventLogRoute, EventLog);
 lazy_page!(SettingsRoute, Settings);
+lazy_page!(InboundListRoute, InboundList);
+lazy_page!(InboundNewRoute, InboundNew);
+lazy_page!(InboundDetailRoute, InboundDetail);
+lazy_page!(InboundEditRoute, InboundEdit);

@@ -1,5 +1,6 @@
 //! Recent events (`/events`) and where each went: which webhooks, by which rule (their own event
 //! types or a topic), with the delivery's status. Testers can publish a custom event here.
+//! `/events?id=…` shows that one event first (the inbound webhook pages link alerts here).
 
 use crate::api::{self, Loaded, encode};
 use crate::components::Toasts;
@@ -9,6 +10,7 @@ use crate::pages::webhook_detail::delivery_status_text;
 use crate::session::Auth;
 use crate::task::Task;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use std::time::Duration;
 use webhook_api::validate::validate_event;
 use webhook_api::{EVENT_TYPES, EventIn, EventRecord, EventRoute, Page, RouteRule};
@@ -50,6 +52,51 @@ pub fn RouteList(routes: Vec<EventRoute>) -> impl IntoView {
         </ul>
     }
     .into_any()
+}
+
+/// One event with its details and routes (`/events?id=…`).
+#[component]
+fn OneEvent(
+    /// The event's id.
+    id: String,
+    /// Bumped to look again (the routes' delivery statuses change).
+    tick: RwSignal<u32>,
+) -> impl IntoView {
+    let i18n = I18n::expect();
+    let path = api::event_path(&id);
+    let event: Loaded<EventRecord> = Loaded::new(move || {
+        tick.track();
+        path.clone()
+    });
+    let title = id.clone();
+    view! {
+        <section class="card" aria-labelledby="one-event-title">
+            <div class="exchange-head">
+                <h1 id="one-event-title">{move || i18n.fmt(T::EventN, &[("id", &title)])}</h1>
+                <a class="btn btn-quiet" href="/events">{tr(T::AllEvents)}</a>
+            </div>
+            {move || match event.get() {
+                None => view! { <p class="loading">{tr(T::Loading)}</p> }.into_any(),
+                Some(Err(e)) if e.status() == Some(404) => view! { <p role="alert" class="field-error">{tr(T::EventNotFound)}</p> }.into_any(),
+                Some(Err(e)) => view! { <p role="alert" class="field-error">{e.message(i18n.lang.get())}</p> }.into_any(),
+                Some(Ok(e)) => {
+                    let details = serde_json::to_string_pretty(&e.resource_details).unwrap_or_default();
+                    view! {
+                        <dl class="kv">
+                            <dt>{tr(T::EventType)}</dt><dd>{move || event_type_name(&e.event_type, i18n.lang.get())}" · "{e.action.clone()}</dd>
+                            <dt>{tr(T::ResourceType)}</dt><dd>{format!("{} {}", e.resource_type, e.resource_id)}</dd>
+                            <dt>{tr(T::Result)}</dt><dd>{e.result.as_str()}</dd>
+                            <dt>{tr(T::Severity)}</dt><dd>{e.severity.as_str()}</dd>
+                            <dt>{tr(T::ReceivedAt)}</dt><dd>{crate::pages::webhook_detail::local_time(&e.received_at)}</dd>
+                            <dt>{tr(T::RoutedTo)}</dt><dd><RouteList routes=e.routes.clone() /></dd>
+                        </dl>
+                        <h2>{tr(T::ResourceDetails)}</h2>
+                        <pre class="code" aria-label=tr(T::ResourceDetails)>{details}</pre>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
 }
 
 #[component]
@@ -110,7 +157,11 @@ pub fn EventLog() -> impl IntoView {
     // Publishing is for operators and admins; everyone reads the log.
     let operator = Auth::expect().can_operate();
 
+    let query = use_query_map();
+    let one = Memo::new(move |_| query.with(|q| q.get("id").filter(|id| !id.is_empty())));
+
     view! {
+        {move || one.get().map(|id| view! { <OneEvent id=id tick=tick /> })}
         <section class="card">
             <h1>{tr(T::EventsTitle)}</h1>
             <Show when=move || operator>

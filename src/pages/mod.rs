@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod event_log;
+pub mod inbound;
 pub mod login;
 pub mod not_found;
 pub mod settings;
@@ -10,6 +11,7 @@ pub mod webhook_form;
 pub mod webhook_list;
 
 pub use event_log::EventLog;
+pub use inbound::{InboundDetail, InboundEdit, InboundList, InboundNew};
 pub use login::Login;
 pub use not_found::NotFound;
 pub use settings::Settings;
