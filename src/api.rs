@@ -11,8 +11,10 @@ use serde::de::DeserializeOwned;
 use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use webhook_api::{
-    API_PREFIX, AuditQuery, CreatedToken, CreatedValidation, CreatedWebhook, Delivery, DeliveryQuery, ErrorBody, EventIn, EventsAccepted, FieldErrors, InboundRequest, InboundWebhook, InboundWebhookIn, InboundWebhookUpdate, PluginUpdate, PluginVerified, ReceiverIn, RecoverIn, RecoverOut, SendReport, SentRequest, Session, SignIn, SignatureCheck, Subscription, SubscriptionImpact, SubscriptionTest, TokenIn, User, UserIn, UserUpdate, Webhook, WebhookIn, WebhookQuery,
+    API_PREFIX, AuditQuery, CreatedToken, CreatedValidation, CreatedWebhook, Delivery, DeliveryQuery, Drill, DrillRun, DrillSchedule, ErrorBody, Notice, PauseIn, PauseState, EventIn, EventsAccepted, FieldErrors, InboundRequest, InboundWebhook, InboundWebhookIn, InboundWebhookUpdate, PluginUpdate, PluginVerified, ReceiverIn, RecoverIn, RecoverOut, SendReport, SentRequest, Session, SignIn, SignatureCheck, Subscription, SubscriptionImpact, SubscriptionTest, TokenIn, User, UserIn, UserUpdate, Webhook, WebhookIn, WebhookQuery,
 };
 
 /// The header every request carries: a cross-site form cannot send it, so the server accepts
@@ -411,4 +413,111 @@ pub async fn send_inbound_sample(id: &str) -> Result<InboundRequest> {
 /// The path of one event, for a `Loaded<EventRecord>`.
 pub fn event_path(id: &str) -> String {
     format!("/events/{}", encode(id))
+}
+
+/// The path of every paused or resuming webhook, for a `Loaded<Vec<PauseState>>`.
+pub const PAUSES_PATH: &str = "/pauses";
+
+/// The path of the open notices of all webhooks, for a `Loaded<Vec<Notice>>`.
+pub const NOTICES_PATH: &str = "/notices";
+
+/// The path of the retention policy, for a `Loaded<RetentionInfo>`.
+pub const RETENTION_PATH: &str = "/retention";
+
+/// The path of a webhook's pause state, for a `Loaded<PauseState>`.
+pub fn pause_path(id: &str) -> String {
+    format!("/webhooks/{}/pause", encode(id))
+}
+
+/// Pauses (`true`) or resumes a webhook's deliveries; `resume_rate` (per second) is kept for it.
+pub async fn set_paused(id: &str, paused: bool, resume_rate: Option<u32>) -> Result<PauseState> {
+    let verb = if paused { "pause" } else { "resume" };
+    post(&format!("/webhooks/{}/{verb}", encode(id)), &PauseIn { resume_rate }).await
+}
+
+/// The path of a webhook's notices and auto-disable warning, for a `Loaded<WebhookNotices>`.
+pub fn notices_path(id: &str) -> String {
+    format!("/webhooks/{}/notices", encode(id))
+}
+
+pub async fn acknowledge_notice(id: &str, notice_id: &str) -> Result<Notice> {
+    post(&format!("/webhooks/{}/notices/{}/acknowledge", encode(id), encode(notice_id)), &()).await
+}
+
+/// The path of a webhook's fire-drill schedule, for a `Loaded<Drill>` (404 when it has none).
+pub fn drill_path(id: &str) -> String {
+    format!("/webhooks/{}/drill", encode(id))
+}
+
+/// The path of a webhook's last 100 drills, newest first, for a `Loaded<Vec<DrillRun>>`.
+pub fn drill_runs_path(id: &str) -> String {
+    format!("/webhooks/{}/drills", encode(id))
+}
+
+pub async fn save_drill(id: &str, schedule: &DrillSchedule) -> Result<Drill> {
+    with_body(Method::PUT, &drill_path(id), schedule).await
+}
+
+pub async fn remove_drill(id: &str) -> Result<()> {
+    fetch(Method::DELETE, &drill_path(id), None).await.map(drop)
+}
+
+/// Runs a drill now, through the real delivery path; answers how it went.
+pub async fn run_drill(id: &str) -> Result<DrillRun> {
+    post(&format!("{}/run", drill_path(id)), &()).await
+}
+
+/// The path of what makes a webhook quietly useless, for a `Loaded<WebhookSilence>`.
+pub fn silence_path(id: &str) -> String {
+    format!("/webhooks/{}/silence", encode(id))
+}
+
+/// A message of the live view: a delivery was queued, or an attempt was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveMessage {
+    Delivery,
+    Attempt,
+}
+
+/// The live view of one webhook (`GET /stream?webhook_id=`, Server-Sent Events) while this value
+/// lives. The browser's `EventSource` sends the session cookie and, when it reconnects by
+/// itself, `Last-Event-ID`, so nothing is missed across a short drop.
+pub struct LiveStream {
+    source: web_sys::EventSource,
+    _listeners: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+impl LiveStream {
+    /// Opens the stream. `on_open` runs when it is connected (again); `on_error(closed)` when it
+    /// drops — `closed` when the browser gave up (an error answer) and will not retry by itself;
+    /// `on_message` for each delivery or attempt message.
+    pub fn open(
+        webhook_id: &str,
+        on_open: impl Fn() + 'static,
+        on_error: impl Fn(bool) + 'static,
+        on_message: impl Fn(LiveMessage) + 'static,
+    ) -> Option<Self> {
+        let source = web_sys::EventSource::new(&url(&format!("/stream?webhook_id={}", encode(webhook_id)))).ok()?;
+        let on_message = Rc::new(on_message);
+        let mut listeners = Vec::new();
+        let mut listen = |name: &str, f: Box<dyn FnMut(web_sys::Event)>| {
+            let closure = Closure::wrap(f);
+            let _ = source.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
+            listeners.push(closure);
+        };
+        listen("open", Box::new(move |_| on_open()));
+        let probe = source.clone();
+        listen("error", Box::new(move |_| on_error(probe.ready_state() == web_sys::EventSource::CLOSED)));
+        for (name, message) in [("delivery", LiveMessage::Delivery), ("attempt", LiveMessage::Attempt)] {
+            let on_message = on_message.clone();
+            listen(name, Box::new(move |_| on_message(message)));
+        }
+        Some(Self { source, _listeners: listeners })
+    }
+}
+
+impl Drop for LiveStream {
+    fn drop(&mut self) {
+        self.source.close();
+    }
 }

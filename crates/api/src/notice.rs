@@ -30,3 +30,11 @@ pub struct WebhookNotices {
     pub auto_disable_at: Option<String>,
     pub notices: Vec<Notice>,
 }
+
+/// The part of a [`Notice`] the console's WebHook list shows, read from `GET /notices`: only these
+/// fields are decoded, because decoding whole notices costs the list's first load more wasm.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct NoticeSummary {
+    pub webhook_id: String,
+    pub message: String,
+}
