@@ -18,6 +18,7 @@ fn action_text(action: &str) -> Option<T> {
         "delete" => T::ActionDelete,
         "restore" => T::ActionRestore,
         "rotate_secret" => T::ActionRotateSecret,
+        "auto_disable" => T::ActionAutoDisable,
         _ => return None,
     })
 }
