@@ -382,11 +382,13 @@ fn WebhookForm(
                             type="checkbox"
                             role="switch"
                             id="wh-enabled"
+                            aria-describedby="wh-enabled-hint"
                             prop:checked=draft.enabled
                             on:change=move |ev| draft.enabled.set(event_target_checked(&ev))
                         />
                         <span>{tr(T::Enable)}</span>
                     </label>
+                    <p id="wh-enabled-hint" class="field-hint">{tr(T::DisableHint)}</p>
                 </div>
                 <div class="field" class:field-invalid=move || error_for("event_types").with(Option::is_some)>
                     <EventTypePicker

@@ -92,6 +92,15 @@ pub fn WebhookList() -> impl IntoView {
         changes.track();
         api::WEBHOOK_STAT_PATH.to_string()
     });
+    // Paused webhooks and open notices, once per load of the list, for the status column.
+    let pauses = api::Loaded::new(move || {
+        changes.track();
+        api::PAUSES_PATH.to_string()
+    });
+    let notices = api::Loaded::new(move || {
+        changes.track();
+        api::NOTICES_PATH.to_string()
+    });
 
     // Row actions.
     let busy_row = RwSignal::new(None::<String>);
@@ -261,7 +270,7 @@ pub fn WebhookList() -> impl IntoView {
                                 {if deleted() {
                                     view! { <DeletedTable rows=p.results busy_row=busy_row on_restore=Callback::new(restore) /> }.into_any()
                                 } else {
-                                    view! { <WebhookTable rows=p.results busy_row=busy_row on_toggle=Callback::new(ask_toggle) on_delete=Callback::new(ask_delete) on_send=Callback::new(send) /> }.into_any()
+                                    view! { <WebhookTable rows=p.results pauses=pauses notices=notices busy_row=busy_row on_toggle=Callback::new(ask_toggle) on_delete=Callback::new(ask_delete) on_send=Callback::new(send) /> }.into_any()
                                 }}
                                 <Pagination
                                     page=Signal::derive(move || query.get().page)
@@ -276,7 +285,10 @@ pub fn WebhookList() -> impl IntoView {
         <ConfirmDialog
             open=Signal::derive(move || to_disable.with(Option::is_some))
             title=Signal::derive(tr(T::ConfirmDisableWebhook))
-            message=Signal::derive(move || to_disable.with(|d| d.as_ref().map(|(_, text)| text.clone()).unwrap_or_default()))
+            message=Signal::derive(move || {
+                let impact = to_disable.with(|d| d.as_ref().map(|(_, text)| text.clone()).unwrap_or_default());
+                format!("{} {impact}", i18n.t(T::DisableHint))
+            })
             confirm_label=Signal::derive(tr(T::Disable))
             cancel_label=Signal::derive(tr(T::Cancel))
             danger=true

@@ -11,7 +11,7 @@ use crate::pages::webhook_detail::local_time;
 use crate::pages::webhook_form::auth_label;
 use crate::session::Auth;
 use leptos::prelude::*;
-use webhook_api::{Webhook, WebhookQuery, WebhookStatus, WebhookType};
+use webhook_api::{NoticeSummary, PauseSummary, Webhook, WebhookQuery, WebhookStatus, WebhookType};
 
 /// Counts by status; each one a link that filters the list by it.
 #[component]
@@ -53,6 +53,10 @@ pub fn StatCounts(
 pub fn WebhookTable(
     /// The webhooks of the page.
     rows: Vec<Webhook>,
+    /// Every paused or resuming webhook: "paused · N held" beside their status.
+    pauses: api::Loaded<Vec<PauseSummary>>,
+    /// Open notices of all webhooks: "auto-disabled" beside their status.
+    notices: api::Loaded<Vec<NoticeSummary>>,
     /// The id of the row whose action is running.
     busy_row: RwSignal<Option<String>>,
     /// Enable (`true`) or disable a webhook.
@@ -85,6 +89,20 @@ pub fn WebhookTable(
             };
             let enabled = w.with_value(|w| w.enabled);
             let name = get(|w| w.name.clone());
+            let wid = StoredValue::new(w.with_value(|w| w.id.clone()));
+            // Beside the status: "paused · N held", and "auto-disabled" while a notice is open.
+            let markers = move || {
+                let id = wid.get_value();
+                let mut out: Vec<(&'static str, String, Option<String>)> = Vec::new();
+                if let Some(p) = pauses.get().and_then(Result::ok).and_then(|ps| ps.into_iter().find(|p| p.webhook_id == id)) {
+                    let text = i18n.fmt(if p.paused { T::ListPaused } else { T::ListResuming }, &[("n", &p.held.to_string())]);
+                    out.push(("badge badge-paused", text, None));
+                }
+                if let Some(n) = notices.get().and_then(Result::ok).and_then(|ns| ns.into_iter().find(|n| n.webhook_id == id)) {
+                    out.push(("badge badge-notice", i18n.t(T::ListAutoDisabled).to_string(), Some(n.message)));
+                }
+                out.into_iter().map(|(class, text, title)| view! { <span class=class title=title>{text}</span> }).collect_view()
+            };
             view! {
                 <tr>
                     <th scope="row" class="cell-name">
@@ -94,7 +112,7 @@ pub fn WebhookTable(
                     <td class="cell-url" title=get(|w| w.url.clone())>{get(|w| w.url.clone())}</td>
                     <td class="cell-events">{events}</td>
                     <td>{move || i18n.t(auth_label(w.with_value(|w| w.auth.kind())))}</td>
-                    <td><StatusBadge status=w.with_value(|w| w.status) /></td>
+                    <td class="cell-status"><StatusBadge status=w.with_value(|w| w.status) />{markers}</td>
                     <td>{move || i18n.t(if enabled { T::Enabled } else { T::Disabled })}</td>
                     {operator.then(|| view! { <td class="cell-actions"><div class="row-actions">
                         {admin.then(|| view! {
