@@ -31,6 +31,9 @@ export class Receiver {
   }
 
   async stop() {
-    await new Promise((resolve) => this.server.close(resolve));
+    // The server's HTTP client keeps connections alive; close() alone would wait for them.
+    const closed = new Promise((resolve) => this.server.close(resolve));
+    this.server.closeAllConnections();
+    await closed;
   }
 }
