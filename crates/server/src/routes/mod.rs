@@ -9,6 +9,8 @@ pub mod event_types;
 pub mod events;
 pub mod health;
 pub mod inbound;
+pub mod inbound_plugin;
+pub mod inbound_query;
 pub mod inbound_receive;
 pub mod notices;
 pub mod openapi;

@@ -2,9 +2,9 @@
 //! annotations and the contract types, so it cannot drift from the code.
 
 use super::{
-    audit, deliveries, drills, event_log, event_types, events, inbound, inbound_receive, notices,
-    pauses, send, session, signature, stream, subscriptions, tokens, users, webhook_history,
-    webhooks,
+    audit, deliveries, drills, event_log, event_types, events, inbound, inbound_plugin,
+    inbound_query, inbound_receive, notices, pauses, send, session, signature, stream,
+    subscriptions, tokens, users, webhook_history, webhooks,
 };
 use crate::AppState;
 use crate::extract::Json;
@@ -79,21 +79,21 @@ use utoipa::OpenApi;
         tokens::create_token,
         tokens::revoke_token,
         audit::list_audit,
-        inbound::list_plugins,
-        inbound::list,
-        inbound::search_inbound,
-        inbound::stat_inbound,
+        inbound_query::list_plugins,
+        inbound_query::list,
+        inbound_query::search_inbound,
+        inbound_query::stat_inbound,
         inbound::create,
         inbound::get_one,
         inbound::update,
-        inbound::update_plugin,
-        inbound::verify_plugin,
+        inbound_plugin::update_plugin,
+        inbound_plugin::verify_plugin,
         inbound::enable,
         inbound::disable,
         inbound::regenerate_key,
         inbound::delete,
-        inbound::requests,
-        inbound::send_sample,
+        inbound_plugin::requests,
+        inbound_plugin::send_sample,
         inbound_receive::receive_with_key,
         inbound_receive::receive_with_bearer,
         get_openapi,

@@ -18,6 +18,7 @@ mod helpers;
 mod history;
 mod inbound;
 mod inbound_alertmanager;
+mod inbound_search;
 mod instances;
 mod list;
 mod metrics;
