@@ -63,7 +63,7 @@ fn is_json(content_type: Option<&header::HeaderValue>) -> bool {
 
 /// Deserializes with the path of the failing field, sorting syntax errors (400) from shape
 /// errors (422).
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let err = match serde_path_to_error::deserialize(&mut de) {
         Ok(value) => match de.end() {
@@ -126,6 +126,8 @@ fn shape_error(path: &str, message: &str) -> FieldErrors {
         (key, "This field is given twice.".to_string())
     } else if backticked(message, "unknown field `").is_some() {
         (path.to_string(), "Unknown field.".to_string())
+    } else if let Some(text) = unknown_variant(message) {
+        (path.to_string(), text)
     } else {
         (path.to_string(), message.to_string())
     };
@@ -136,6 +138,19 @@ fn shape_error(path: &str, message: &str) -> FieldErrors {
         key
     };
     FieldErrors::from([(key, text)])
+}
+
+/// serde's "unknown variant `like`, expected one of `eq`, `not`" as "Unknown value `like`; one
+/// of: eq, not": the value and what it may be (a search operator, a webhook type, …).
+fn unknown_variant(message: &str) -> Option<String> {
+    let value = backticked(message, "unknown variant `")?;
+    let expected = message.split_once("`, expected ")?.1;
+    // "`a`", "`a` or `b`", "one of `a`, `b`, `c`": the backticked parts.
+    let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    Some(format!(
+        "Unknown value `{value}`; one of: {}",
+        allowed.join(", ")
+    ))
 }
 
 fn backticked<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
@@ -226,6 +241,10 @@ mod tests {
             br#"{"name":"a","url":"u","event_types":[],"colour":1}"#,
         ));
         assert_eq!(f["colour"], "Unknown field.");
+        let f = fields(decode(
+            br#"{"name":"a","url":"u","event_types":[],"type":"bogus"}"#,
+        ));
+        assert_eq!(f["type"], "Unknown value `bogus`; one of: events, alarms");
         let f = fields(decode(br#"{"name":"a","url":"u","event_types":[1]}"#));
         assert!(f.contains_key("event_types[0]"), "{f:?}");
         let f = fields(decode(
