@@ -64,6 +64,7 @@ pub(crate) fn compose(input: WebhookIn, meta: Bookkeeping) -> Webhook {
         batch_size,
         timeout,
         tags,
+        project_id,
         version: _,
     } = input;
     let Bookkeeping {
@@ -97,6 +98,7 @@ pub(crate) fn compose(input: WebhookIn, meta: Bookkeeping) -> Webhook {
         batch_size,
         timeout,
         tags,
+        project_id,
         version,
         created_at,
         updated_at,
