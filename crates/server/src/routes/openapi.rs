@@ -3,7 +3,7 @@
 
 use super::{
     audit, deliveries, event_log, event_types, events, send, session, signature, subscriptions,
-    tokens, users, webhook_history, webhooks,
+    tokens, users, webhook_history, webhook_search, webhooks,
 };
 use crate::AppState;
 use crate::extract::Json;
@@ -22,6 +22,8 @@ use utoipa::OpenApi;
         webhooks::list_webhooks,
         webhooks::create_webhook,
         webhooks::get_webhook_stat,
+        webhook_search::search_webhooks,
+        webhook_search::stat_webhooks,
         webhooks::get_webhook,
         webhooks::update_webhook,
         webhooks::delete_webhook,

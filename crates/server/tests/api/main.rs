@@ -21,6 +21,7 @@ mod modify;
 mod payload;
 mod principals;
 mod receiver;
+mod search;
 mod secrets;
 mod secrets_at_rest;
 mod send;
