@@ -186,13 +186,68 @@ const FIND: &str = concat!(select!(), " WHERE id = $1 AND deleted_at IS NULL");
 /// Every live webhook, newest first (the list's default order): what `POST /webhooks/search`
 /// and `POST /webhooks/stat` evaluate their queries over (see `crate::search`).
 pub async fn all_live(db: &Db) -> Result<Vec<Webhook>, sqlx::Error> {
-    on_db!(db, |pool, pg| sqlx::query(concat!(
-        select!(),
-        " WHERE deleted_at IS NULL ORDER BY created_at DESC, id DESC"
-    ))
-    .try_map(|row| from_row(&row, db.cipher()))
-    .fetch_all(pool)
-    .await)
+    live_where(db, &[]).await
+}
+
+/// A text column a search may narrow the rows by before evaluating ([`live_where`]): its value
+/// is the JSON string the API returns for that field, byte for byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextColumn {
+    Id,
+    Type,
+    Status,
+    ProjectId,
+    Language,
+    Format,
+}
+
+impl TextColumn {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Type => "type",
+            Self::Status => "status",
+            Self::ProjectId => "project_id",
+            Self::Language => "language",
+            Self::Format => "format",
+        }
+    }
+}
+
+/// The live webhooks, newest first, whose `column` is one of the listed values, for every
+/// `(column, values)` given (none: every live webhook). Text comparison is byte for byte on
+/// both backends (SQLite's BINARY, PostgreSQL's "C" collation).
+pub async fn live_where(
+    db: &Db,
+    filters: &[(TextColumn, Vec<String>)],
+) -> Result<Vec<Webhook>, sqlx::Error> {
+    fn statement<'a, DB: sqlx::Database>(
+        filters: &'a [(TextColumn, Vec<String>)],
+    ) -> sqlx::QueryBuilder<DB>
+    where
+        String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    {
+        let mut q = sqlx::QueryBuilder::<DB>::new(concat!(select!(), " WHERE deleted_at IS NULL"));
+        for (column, values) in filters {
+            q.push(format_args!(" AND {} IN (", column.name()));
+            let mut list = q.separated(", ");
+            for v in values {
+                list.push_bind(v.clone());
+            }
+            q.push(")");
+        }
+        q.push(" ORDER BY created_at DESC, id DESC");
+        q
+    }
+    // An empty list would be `IN ()`, which neither backend takes: it matches nothing.
+    if filters.iter().any(|(_, values)| values.is_empty()) {
+        return Ok(Vec::new());
+    }
+    on_db!(db, |pool, pg| statement(filters)
+        .build()
+        .try_map(|row| from_row(&row, db.cipher()))
+        .fetch_all(pool)
+        .await)
 }
 
 /// Turns a live webhook on or off in one statement (so it cannot race with a modify), bumping

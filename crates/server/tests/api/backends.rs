@@ -226,6 +226,26 @@ async fn the_list_and_its_counts_are_the_same_on_sqlite_and_postgresql() {
         db::webhooks::all_live(&sqlite).await.unwrap(),
         db::webhooks::all_live(&postgres).await.unwrap()
     );
+    use db::webhooks::TextColumn;
+    let narrowed = [
+        (
+            TextColumn::ProjectId,
+            vec!["web".to_string(), "".to_string()],
+        ),
+        (
+            TextColumn::Status,
+            vec!["active".to_string(), "failed".to_string()],
+        ),
+        (TextColumn::Type, vec!["alarms".to_string()]),
+    ];
+    let a = db::webhooks::live_where(&sqlite, &narrowed).await.unwrap();
+    assert!(!a.is_empty());
+    assert_eq!(
+        a,
+        db::webhooks::live_where(&postgres, &narrowed)
+            .await
+            .unwrap()
+    );
 
     // Names are unique case-insensitively on both, Unicode-aware (`name_key`).
     for db in [&sqlite, &postgres] {

@@ -611,3 +611,44 @@ async fn a_webhooks_project_is_kept_changed_and_in_its_history() {
         ["projected"]
     );
 }
+
+#[tokio::test]
+async fn conditions_the_database_applies_first_give_what_the_evaluator_gives() {
+    let app = spawn_app().await;
+    five(&app).await;
+    // `filter` eq/in with texts on type, status, project_id, … is narrowed in SQL first;
+    // the same conditions in `filter_or` (one each) are evaluated only. Both must agree.
+    let cases = [
+        json!({"k": "type", "v": "alarms"}),
+        json!({"k": "status", "v": "disabled", "o": "eq"}),
+        json!({"k": "project_id", "v": ["ops", "nothing"], "o": "in"}),
+        json!({"k": "project_id", "v": ""}),
+        json!({"k": "language", "v": "en"}),
+        json!({"k": "format", "v": "generic"}),
+        json!({"k": "type", "v": ["alarms", 1], "o": "in"}),
+        json!({"k": "type", "v": [], "o": "in"}),
+        json!({"k": "type", "v": "ALARMS"}),
+    ];
+    for c in cases {
+        let narrowed = names(&app, json!({"filter": [c.clone()]})).await;
+        let evaluated = names(&app, json!({"filter_or": [c.clone()]})).await;
+        assert_eq!(narrowed, evaluated, "{c}");
+    }
+    assert!(one(&app, "type", "eq", json!("ALARMS")).await.is_empty());
+    // Narrowing to nothing still reports what is wrong with the rest of the query.
+    let response = app
+        .post_json(
+            "/api/v1/webhooks/search",
+            &json!({"query": {"filter": [{"k": "type", "v": [], "o": "in"}], "sort": {"key": "nope"}}}),
+        )
+        .await;
+    let body = expect_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert!(body.error.fields.contains_key("query.sort.key"));
+    let id = &search(&app, json!({"sort": {"key": "name"}})).await.results[0]["id"];
+    assert_eq!(one(&app, "id", "eq", id.clone()).await, ["Audit sink"]);
+}
