@@ -24,6 +24,7 @@ pub mod tokens;
 pub mod users;
 pub mod webhook_history;
 mod webhook_parts;
+pub mod webhook_search;
 pub mod webhooks;
 
 use crate::AppState;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(webhooks::router())
         .merge(webhook_history::router())
+        .merge(webhook_search::router())
         .merge(send::router())
         .merge(events::router())
         .merge(event_log::router())

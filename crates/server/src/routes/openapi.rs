@@ -4,7 +4,7 @@
 use super::{
     audit, deliveries, drills, event_log, event_types, events, inbound, inbound_plugin,
     inbound_query, inbound_receive, notices, pauses, send, session, signature, stream,
-    subscriptions, tokens, users, webhook_history, webhooks,
+    subscriptions, tokens, users, webhook_history, webhook_search, webhooks,
 };
 use crate::AppState;
 use crate::extract::Json;
@@ -23,6 +23,8 @@ use utoipa::OpenApi;
         webhooks::list_webhooks,
         webhooks::create_webhook,
         webhooks::get_webhook_stat,
+        webhook_search::search_webhooks,
+        webhook_search::stat_webhooks,
         webhooks::get_webhook,
         webhooks::update_webhook,
         webhooks::delete_webhook,

@@ -28,6 +28,7 @@ mod payload;
 mod principals;
 mod receiver;
 mod retention;
+mod search;
 mod secrets;
 mod secrets_at_rest;
 mod send;
