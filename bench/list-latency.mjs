@@ -145,6 +145,8 @@ function webhook(i) {
     description: chance(0.2) ? '' : `${pick(VERBS)} ${pick(WHATS)} of ${team} (${region}) to ${pick(WHERES)}.`,
     batch_size: pick([1, 1, 10, 50, 100]),
     timeout: pick([5, 10, 10, 30]),
+    // Not from the random sequence: the other fields stay what they were before projects.
+    project_id: team,
   };
   if (chance(0.3)) hook.tags = { team, region };
   if (chance(0.2)) hook.headers = { 'X-Team': team };
@@ -192,6 +194,28 @@ const SCENARIOS = [
   { key: 'a', label: '(a) first page, no filter (default sort -created_at)', path: '/api/v1/webhooks' },
   { key: 'b', label: '(b) search=ops & type=alarms, page 3', path: '/api/v1/webhooks?search=ops&type=alarms&page=3' },
   { key: 'c', label: '(c) event_type=host.lost_connection, sort=name', path: '/api/v1/webhooks?event_type=host.lost_connection&sort=name' },
+  // Seed 001's search and stat: evaluated over every live webhook (src/search.rs), not in SQL.
+  {
+    key: 'd',
+    label: '(d) POST search: type=alarms & project_id=ops, sort name, page of 20',
+    method: 'POST',
+    path: '/api/v1/webhooks/search',
+    body: { query: { filter: [{ k: 'type', v: 'alarms' }, { k: 'project_id', v: 'ops' }], sort: { key: 'name' }, page: { start: 1, limit: 20 } } },
+  },
+  {
+    key: 'e',
+    label: '(e) POST search: keyword pager & tags.region=eu-west, only id+name',
+    method: 'POST',
+    path: '/api/v1/webhooks/search',
+    body: { query: { keyword: 'pager', filter: [{ k: 'tags.region', v: 'eu-west' }], only: ['id', 'name'], page: { limit: 100 } } },
+  },
+  {
+    key: 'f',
+    label: '(f) POST stat: group_by project_id, status',
+    method: 'POST',
+    path: '/api/v1/webhooks/stat',
+    body: { query: { group_by: ['project_id', 'status'] } },
+  },
 ];
 
 function stats(samples) {
@@ -209,15 +233,16 @@ async function measure() {
   // Rounds interleave the scenarios so drift on the machine hits all of them alike.
   for (let round = 0; round < WARMUP + REQUESTS; round++) {
     for (const s of SCENARIOS) {
-      const res = await request(agent, 'GET', s.path);
-      if (res.status !== 200) throw new Error(`GET ${s.path}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+      const method = s.method ?? 'GET';
+      const res = await request(agent, method, s.path, s.body);
+      if (res.status !== 200) throw new Error(`${method} ${s.path}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
       if (round >= WARMUP) samples[s.key].push(res.ms);
       if (round === 0) {
         const body = JSON.parse(res.text);
         info[s.key] = {
           bytes: Buffer.byteLength(res.text),
           rows: Array.isArray(body) ? body.length : body.results.length,
-          total: Array.isArray(body) ? null : body.total_count,
+          total: Array.isArray(body) ? null : (body.total_count ?? null),
         };
       }
     }

@@ -40,6 +40,8 @@ export type WebhookBody = {
   event_types?: string[];
   auth?: Record<string, string>;
   description?: string;
+  project_id?: string;
+  tags?: Record<string, string>;
 };
 
 /** Creates a webhook through the API (the arrange step of a test). */

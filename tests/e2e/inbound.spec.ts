@@ -203,8 +203,18 @@ test('Disable shows DISABLED, filters as DISABLED, and the URL refuses alerts', 
   await expect(row).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'No inbound webhook matches these filters' })).toBeVisible();
 
-  // Delete from the list, after a confirmation.
+  // The project filter: this one has none, so a project hides it, in the URL too.
   await page.getByLabel('State', { exact: true }).selectOption('');
+  await expect(row).toHaveCount(1);
+  await page.getByLabel('Project ID').fill('project-nope');
+  await page.getByLabel('Project ID').press('Enter');
+  await expect(page).toHaveURL(/project_id=project-nope/);
+  await expect(row).toHaveCount(0);
+  await page.getByLabel('Project ID').fill('');
+  await page.getByLabel('Project ID').press('Enter');
+  await expect(row).toHaveCount(1);
+
+  // Delete from the list, after a confirmation.
   await row.getByRole('button', { name: 'Delete' }).click();
   const dialog = page.getByRole('dialog', { name: 'Delete this inbound webhook?' });
   await dialog.getByRole('button', { name: 'Delete' }).click();

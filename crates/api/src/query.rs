@@ -82,7 +82,7 @@ impl Sort {
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE_SIZE: u32 = 100;
 
-/// The list query `?search=&type=&enabled=&status=&event_type=&sort=&page=&page_size=`, parsed and
+/// The list query `?search=&type=&enabled=&status=&event_type=&project_id=&tag=&sort=&page=&page_size=`, parsed and
 /// checked. Both sides build it from the same strings: the server from the request, the console
 /// from its URL, so a shared link shows the same view.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -93,6 +93,11 @@ pub struct WebhookQuery {
     pub enabled: Option<bool>,
     pub status: Option<WebhookStatus>,
     pub event_type: Option<String>,
+    /// Webhooks of this project only.
+    pub project_id: Option<String>,
+    /// `tag=KEY:VALUE`: webhooks with this tag (split at the first `:`, so a key cannot hold one;
+    /// `POST /webhooks/search` can name any tag).
+    pub tag: Option<(String, String)>,
     /// `deleted=true`: the deleted webhooks instead of the live ones (admins only).
     pub deleted: bool,
     pub sort: Sort,
@@ -148,6 +153,16 @@ impl WebhookQuery {
                     Some(e) => q.event_type = Some(e.0.to_string()),
                     None => bad(format!("unknown event type '{value}'")),
                 },
+                "project_id" => match crate::inbound::project_id(value) {
+                    Ok(()) => q.project_id = Some(value.to_string()),
+                    Err(e) => bad(e.message(crate::Lang::En)),
+                },
+                "tag" => match value.split_once(':') {
+                    Some((k, v)) if !k.trim().is_empty() => {
+                        q.tag = Some((k.trim().to_string(), v.trim().to_string()))
+                    }
+                    _ => bad("must be KEY:VALUE".into()),
+                },
                 "sort" => match Sort::parse(value) {
                     Some(s) => q.sort = s,
                     None => bad(format!(
@@ -188,6 +203,12 @@ impl WebhookQuery {
         }
         if let Some(e) = &self.event_type {
             out.push(("event_type", e.clone()));
+        }
+        if let Some(p) = &self.project_id {
+            out.push(("project_id", p.clone()));
+        }
+        if let Some((k, v)) = &self.tag {
+            out.push(("tag", format!("{k}:{v}")));
         }
         if self.deleted {
             out.push(("deleted", "true".into()));
@@ -256,6 +277,8 @@ mod tests {
             ("search", "ops"),
             ("type", "alarms"),
             ("enabled", "false"),
+            ("project_id", "web"),
+            ("tag", "env: prod"),
             ("sort", "-name"),
             ("page", "3"),
         ])
@@ -263,12 +286,21 @@ mod tests {
         let pairs = q.to_pairs();
         let again = WebhookQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
         assert_eq!(q, again);
-        let err =
-            WebhookQuery::from_pairs([("page", "0"), ("status", "weird"), ("page_size", "1000")])
-                .unwrap_err();
+        assert_eq!(q.tag, Some(("env".into(), "prod".into())));
+        let err = WebhookQuery::from_pairs([
+            ("page", "0"),
+            ("status", "weird"),
+            ("page_size", "1000"),
+            ("project_id", "Not A Word"),
+            ("tag", "no-colon"),
+        ])
+        .unwrap_err();
         assert_eq!(
             err.keys().collect::<Vec<_>>(),
-            ["page", "page_size", "status"]
+            ["page", "page_size", "project_id", "status", "tag"]
         );
+        // A tag's value may be empty, or hold colons itself.
+        let q = WebhookQuery::from_pairs([("tag", "url:https://x")]).unwrap();
+        assert_eq!(q.tag, Some(("url".into(), "https://x".into())));
     }
 }

@@ -312,6 +312,10 @@ pub struct WebhookIn {
     pub timeout: u32,
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// The project the webhook belongs to (seed 001): empty for none, else up to 64 of `a-z`,
+    /// `0-9`, `_`, `-`, `.`.
+    #[serde(default)]
+    pub project_id: String,
     /// On modify: the version the change was made from. When given and no longer current the
     /// modify fails with 409 instead of overwriting someone else's change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -337,6 +341,7 @@ impl Default for WebhookIn {
             batch_size: DEFAULT_BATCH_SIZE,
             timeout: DEFAULT_TIMEOUT,
             tags: BTreeMap::new(),
+            project_id: String::new(),
             version: None,
         }
     }
@@ -376,6 +381,9 @@ pub struct Webhook {
     pub batch_size: u32,
     pub timeout: u32,
     pub tags: BTreeMap<String, String>,
+    /// Empty when the webhook belongs to no project.
+    #[serde(default)]
+    pub project_id: String,
     /// Starts at 1, +1 on every change.
     pub version: i64,
     pub created_at: String,
@@ -404,6 +412,7 @@ impl Webhook {
             batch_size: self.batch_size,
             timeout: self.timeout,
             tags: self.tags.clone(),
+            project_id: self.project_id.clone(),
             version: Some(self.version),
         }
     }

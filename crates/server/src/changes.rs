@@ -42,6 +42,7 @@ fn view(w: &Webhook) -> Map<String, Value> {
     m.insert("batch_size".into(), json!(w.batch_size));
     m.insert("timeout".into(), json!(w.timeout));
     m.insert("tags".into(), json!(w.tags));
+    m.insert("project_id".into(), json!(w.project_id));
     m
 }
 

@@ -133,6 +133,19 @@ pub fn InboundList() -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </div>
+                    <div class="filter">
+                        <label for="inbound-project">{tr(T::ProjectId)}</label>
+                        <input
+                            id="inbound-project"
+                            class="input"
+                            type="search"
+                            prop:value=move || query.with(|q| q.project_id.clone().unwrap_or_default())
+                            on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                set_query.with_value(|set| set(&|q: &mut InboundQuery| q.project_id = Some(v.trim().to_string()).filter(|v| !v.is_empty()), false))
+                            }
+                        />
+                    </div>
                 </div>
             </div>
             {move || match page.get() {

@@ -20,13 +20,14 @@ use leptos::prelude::*;
 use leptos_router::params::ParamsMap;
 use webhook_api::{InboundState, PluginDescriptor, RequestOutcome, UpgradeMode};
 
-/// The list's query `?keyword=&state=&plugin_id=&page=&page_size=`, as the URL and the API
+/// The list's query `?keyword=&state=&plugin_id=&project_id=&page=&page_size=`, as the URL and the API
 /// spell it (the contract has no type for it: the server reads the same keys).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboundQuery {
     pub keyword: Option<String>,
     pub state: Option<InboundState>,
     pub plugin_id: Option<String>,
+    pub project_id: Option<String>,
     /// From 1.
     pub page: u32,
     pub page_size: u32,
@@ -38,6 +39,7 @@ impl Default for InboundQuery {
             keyword: None,
             state: None,
             plugin_id: None,
+            project_id: None,
             page: 1,
             page_size: webhook_api::DEFAULT_PAGE_SIZE,
         }
@@ -63,6 +65,7 @@ impl InboundQuery {
             keyword: text("keyword"),
             state: text("state").and_then(|s| InboundState::parse(&s)),
             plugin_id: text("plugin_id"),
+            project_id: text("project_id"),
             page: number("page", 1, u32::MAX),
             page_size: number(
                 "page_size",
@@ -84,6 +87,9 @@ impl InboundQuery {
         if let Some(p) = &self.plugin_id {
             pairs.push(("plugin_id", p.clone()));
         }
+        if let Some(p) = &self.project_id {
+            pairs.push(("project_id", p.clone()));
+        }
         if self.page != 1 {
             pairs.push(("page", self.page.to_string()));
         }
@@ -95,7 +101,10 @@ impl InboundQuery {
 
     /// Any filter or search set (not only paging).
     pub fn filtered(&self) -> bool {
-        self.keyword.is_some() || self.state.is_some() || self.plugin_id.is_some()
+        self.keyword.is_some()
+            || self.state.is_some()
+            || self.plugin_id.is_some()
+            || self.project_id.is_some()
     }
 
     /// The link of the list showing this query.

@@ -196,6 +196,8 @@ fn Overview(webhook: Webhook) -> impl IntoView {
                 <dl class="kv">
                     {row(T::Type, Box::new(move || i18n.t(if w.with_value(|w| w.kind) == WebhookType::Events { T::Events } else { T::Alarms }).to_string()))}
                     {row(T::Url, get(|w| w.url.clone()))}
+                    {row(T::Project, Box::new(move || w.with_value(|w| if w.project_id.is_empty() { i18n.t(T::NoProject).to_string() } else { w.project_id.clone() })))}
+                    {row(T::Tags, Box::new(move || w.with_value(|w| if w.tags.is_empty() { "—".to_string() } else { w.tags.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ") })))}
                     {row(T::AlarmMessageLanguage, Box::new(move || i18n.t(if w.with_value(|w| w.language.as_str() == "en") { T::English } else { T::Chinese }).to_string()))}
                     {row(T::AuthType, Box::new(move || i18n.t(auth_label(w.with_value(|w| w.auth.kind()))).to_string()))}
                     {row(T::PayloadFormat, Box::new(move || format_label(w.with_value(|w| w.format), i18n).to_string()))}

@@ -32,6 +32,7 @@ pub struct Draft {
     pub timeout: RwSignal<String>,
     /// Kept as loaded: the form does not edit them.
     pub tags: StoredValue<BTreeMap<String, String>>,
+    pub project_id: RwSignal<String>,
     pub format: RwSignal<PayloadFormat>,
     pub use_template: RwSignal<bool>,
     pub msg_key: RwSignal<String>,
@@ -73,6 +74,7 @@ impl Draft {
             batch_size: RwSignal::new(from.batch_size.to_string()),
             timeout: RwSignal::new(from.timeout.to_string()),
             tags: StoredValue::new(from.tags.clone()),
+            project_id: RwSignal::new(from.project_id.clone()),
             format: RwSignal::new(from.format),
             use_template: RwSignal::new(from.use_template),
             msg_key: RwSignal::new(from.msg_key.clone()),
@@ -146,6 +148,7 @@ impl Draft {
             batch_size: self.batch_size.get().trim().parse().unwrap_or(0),
             timeout: self.timeout.get().trim().parse().unwrap_or(0),
             tags: self.tags.get_value(),
+            project_id: self.project_id.get().trim().to_string(),
             version: self.version.get_value(),
         }
     }

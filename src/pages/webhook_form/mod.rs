@@ -275,6 +275,9 @@ fn WebhookForm(
                 <Field id="wh-name" label=Signal::derive(tr(T::Name)) error=error_for("name") required=true>
                     {text_input("wh-name", "name", draft.name, "text")}
                 </Field>
+                <Field id="wh-project" label=Signal::derive(tr(T::Project)) error=error_for("project_id") hint=Signal::derive(tr(T::ProjectHint))>
+                    {text_input("wh-project", "project_id", draft.project_id, "text")}
+                </Field>
                 <Field id="wh-url" label=Signal::derive(tr(T::Url)) error=error_for("url") required=true>
                     {text_input("wh-url", "url", draft.url, "url")}
                 </Field>
@@ -592,8 +595,9 @@ pub fn auth_label(k: AuthKind) -> T {
 }
 
 /// Field paths and their controls, in the order the form shows them.
-const CONTROLS: [(&str, &str); 13] = [
+const CONTROLS: [(&str, &str); 14] = [
     ("name", "#wh-name"),
+    ("project_id", "#wh-project"),
     ("url", "#wh-url"),
     ("auth.username", "#wh-username"),
     ("auth.password", "#wh-password"),

@@ -14,17 +14,19 @@ use crate::task::Task;
 use leptos::prelude::*;
 use leptos_router::{NavigateOptions, hooks::use_navigate, hooks::use_query_map};
 use table::{DeletedTable, StatCounts, WebhookTable};
-use toolbar::{DeletedSwitch, Filters, SearchBox, apply_filter};
+use toolbar::{DeletedSwitch, Filters, ProjectTagFilters, SearchBox, apply_filter};
 use webhook_api::{Webhook, WebhookQuery};
 
 /// The query keys the list understands.
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 11] = [
     "deleted",
     "search",
     "type",
     "enabled",
     "status",
     "event_type",
+    "project_id",
+    "tag",
     "sort",
     "page",
     "page_size",
@@ -212,6 +214,10 @@ pub fn WebhookList() -> impl IntoView {
                         q.page = 1;
                         set_query(q, true);
                     }
+                }) />
+                <ProjectTagFilters query=query update=Callback::new({
+                    let update = update.clone();
+                    move |(key, value): (&'static str, String)| update(&|q: &mut WebhookQuery| apply_filter(q, key, &value))
                 }) />
                 <Filters query=query update=Callback::new({
                     let update = update.clone();

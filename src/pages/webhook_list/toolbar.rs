@@ -1,9 +1,9 @@
-//! The list's toolbar: the search field, the filter and sort selects, and (for admins) the
-//! switch to the deleted webhooks.
+//! The list's toolbar: the search field, the filter and sort selects, the project and tag
+//! filters, and (for admins) the switch to the deleted webhooks.
 
 use crate::components::event_type_picker::event_type_name;
 use crate::components::status_badge::status_text;
-use crate::i18n::{I18n, T, tr};
+use crate::i18n::{I18n, Lang, T, tr};
 use leptos::prelude::*;
 use std::time::Duration;
 use webhook_api::{EVENT_TYPES, Sort, WebhookQuery, WebhookStatus, WebhookType};
@@ -25,6 +25,12 @@ pub fn apply_filter(q: &mut WebhookQuery, key: &str, value: &str) {
         "enabled" => q.enabled = value.map(|v| v == "true"),
         "status" => q.status = value.and_then(WebhookStatus::parse),
         "event_type" => q.event_type = value.map(str::to_string),
+        "project_id" => q.project_id = value.map(str::to_string),
+        "tag" => {
+            q.tag = value
+                .and_then(|v| v.split_once(':'))
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        }
         "deleted" => q.deleted = value == Some("true"),
         "sort" => q.sort = value.and_then(Sort::parse).unwrap_or_default(),
         "page_size" => {
@@ -148,6 +154,107 @@ pub fn Filters(
                 let zh = i18n.lang.get() == crate::i18n::Lang::Zh;
                 SORTS.iter().map(|(v, en, cn)| (v.to_string(), if zh { cn } else { en }.to_string())).collect()
             }))}
+        </div>
+    }
+}
+
+/// The project and tag filters, typed beside the search field.
+#[component]
+pub fn ProjectTagFilters(
+    /// The list's current query.
+    query: Memo<WebhookQuery>,
+    /// Called with (query key, new value); an empty value clears the filter.
+    update: Callback<(&'static str, String)>,
+) -> impl IntoView {
+    view! {
+        <div class="filters">
+            <TextFilter
+                key="project_id"
+                label=T::Project
+                placeholder="project-web"
+                current=Signal::derive(move || query.with(|q| q.project_id.clone().unwrap_or_default()))
+                check=project_problem
+                update=update
+            />
+            <TextFilter
+                key="tag"
+                label=T::Tag
+                placeholder="env:prod"
+                current=Signal::derive(move || query.with(|q| q.tag.as_ref().map(|(k, v)| format!("{k}:{v}")).unwrap_or_default()))
+                check=tag_problem
+                update=update
+            />
+        </div>
+    }
+}
+
+/// Why a project filter cannot be applied: the rule of a webhook's project.
+fn project_problem(text: &str, lang: Lang) -> Option<String> {
+    webhook_api::inbound::project_id(text).err().map(|e| e.message(lang))
+}
+
+/// Why a tag filter cannot be applied: it is `key:value`, as the server reads `?tag=`.
+fn tag_problem(text: &str, lang: Lang) -> Option<String> {
+    WebhookQuery::from_pairs([("tag", text)])
+        .is_err()
+        .then(|| T::TagFilterInvalid.get(lang).to_string())
+}
+
+/// A filter typed as text (project, tag): applied on Enter or when the field is left, once the
+/// text is valid. An invalid text stays in the field with its error and is not applied, so the
+/// URL only ever holds filters the server accepts.
+#[component]
+fn TextFilter(
+    /// The query key it sets; the control's id is `filter-KEY`.
+    key: &'static str,
+    /// The visible label.
+    label: T,
+    /// Shown in the empty field.
+    placeholder: &'static str,
+    /// The filter's value in the URL ("" for none).
+    current: Signal<String>,
+    /// Why a text cannot be applied, in the given language; None when it can.
+    check: fn(&str, Lang) -> Option<String>,
+    /// Called with (query key, new value); an empty value clears the filter.
+    update: Callback<(&'static str, String)>,
+) -> impl IntoView {
+    let i18n = I18n::expect();
+    let text = RwSignal::new(current.get_untracked());
+    let error = RwSignal::new(None::<String>);
+    // Follow the URL when it changes by other means (back button, another filter, a link).
+    Effect::new(move || {
+        text.set(current.get());
+        error.set(None);
+    });
+    let id = format!("filter-{key}");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="filter">
+            <label for=id.clone()>{move || i18n.t(label)}</label>
+            <input
+                id=id
+                type="text"
+                class="input input-filter"
+                autocomplete="off"
+                placeholder=placeholder
+                prop:value=text
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=error_id.clone()
+                on:input=move |ev| {
+                    text.set(event_target_value(&ev));
+                    error.set(None);
+                }
+                on:change=move |ev| {
+                    let value = event_target_value(&ev).trim().to_string();
+                    let problem = if value.is_empty() { None } else { check(&value, i18n.lang.get_untracked()) };
+                    match problem {
+                        Some(e) => error.set(Some(e)),
+                        None if value != current.get_untracked() => update.run((key, value)),
+                        None => {}
+                    }
+                }
+            />
+            <span id=error_id class="field-error" aria-live="polite">{move || error.get()}</span>
         </div>
     }
 }

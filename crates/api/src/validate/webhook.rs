@@ -21,6 +21,7 @@ pub fn validate_webhook(w: &WebhookIn) -> BTreeMap<&'static str, FieldError> {
     check("timeout", range(w.timeout, TIMEOUT_RANGE));
     check("headers", headers(&w.headers));
     check("tags", tags(&w.tags));
+    check("project_id", crate::inbound::project_id(&w.project_id));
     check(
         "msg_key",
         required(&w.msg_key).and_then(|_| text(&w.msg_key, MSG_KEY_MAX, true)),
@@ -300,6 +301,17 @@ mod tests {
         assert_eq!(e["auth.username"], FieldError::UsernameColon);
         assert_eq!(e["auth.password"], FieldError::Required);
         assert!(e["name"].message(Lang::Zh).contains("128"));
+    }
+
+    #[test]
+    fn a_project_is_optional_and_a_word() {
+        let mut w = valid();
+        w.project_id = "project-web.eu_1".into();
+        assert!(validate_webhook(&w).is_empty());
+        w.project_id = "Project Web".into();
+        assert_eq!(validate_webhook(&w)["project_id"], FieldError::Word);
+        w.project_id = "p".repeat(65);
+        assert_eq!(validate_webhook(&w)["project_id"], FieldError::TooLong(64));
     }
 
     #[test]

@@ -57,6 +57,9 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("GET", "/api/v1/webhooks?deleted=true", Admin),
         ("POST", "/api/v1/webhooks", Admin),
         ("GET", "/api/v1/webhooks/stat", Read),
+        // Seed 001's search and stat: reading, though POSTed.
+        ("POST", "/api/v1/webhooks/search", Read),
+        ("POST", "/api/v1/webhooks/stat", Read),
         ("GET", "/api/v1/webhooks/{id}", Read),
         ("PUT", "/api/v1/webhooks/{id}", Admin),
         ("DELETE", "/api/v1/webhooks/{id}", Admin),

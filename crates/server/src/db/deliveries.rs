@@ -76,65 +76,11 @@ pub(super) async fn route_events(
             });
         }
     }
-    behind_resumed(tx, &mut deliveries, now).await?;
+    super::pauses::behind_resumed(tx, &mut deliveries, now).await?;
     insert_events(tx, events, now).await?;
     insert_deliveries(tx, &deliveries, now).await?;
-    super::stream::append(tx, now, &journal(events, &deliveries)).await?;
+    super::stream::append(tx, now, &super::stream::accepted(events, &deliveries)).await?;
     Ok(deliveries.len() as u64)
-}
-
-/// The live view's rows of accepted events and the deliveries they made.
-fn journal(
-    events: &[(String, EventIn)],
-    deliveries: &[NewDelivery<'_>],
-) -> Vec<super::stream::Entry> {
-    use super::stream::Entry;
-    let events = events.iter().map(|(id, e)| Entry {
-        kind: "event",
-        webhook_id: None,
-        topic: None,
-        data: serde_json::json!({
-            "event_id": id, "type": e.event_type, "resource_type": e.resource_type,
-            "resource_id": e.resource_id, "severity": e.severity, "result": e.result,
-            "occurred_at": e.occurred_at,
-        }),
-    });
-    let deliveries = deliveries.iter().map(|d| {
-        let rule = d.rule.to_string();
-        Entry {
-            kind: "delivery",
-            webhook_id: Some(d.webhook_id.to_string()),
-            topic: super::claims::topic_of(&rule),
-            data: serde_json::json!({
-                "delivery_id": d.id, "webhook_id": d.webhook_id, "rule": rule,
-                "event_ids": d.event_ids, "status": d.status, "next_attempt_at": d.next_attempt_at,
-            }),
-        }
-    });
-    events.chain(deliveries).collect()
-}
-
-/// New deliveries of a webhook still sending out what a resume released go behind those, at its
-/// rate, so the receiver gets events in the order they arrived (see `pauses`).
-async fn behind_resumed(
-    tx: &mut Tx,
-    deliveries: &mut [NewDelivery<'_>],
-    now: &str,
-) -> Result<(), sqlx::Error> {
-    let mut ids: Vec<&str> = deliveries.iter().map(|d| d.webhook_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    for (webhook_id, (from, rate)) in super::pauses::resuming(tx, &ids, now).await? {
-        let mine: Vec<&mut NewDelivery> = deliveries
-            .iter_mut()
-            .filter(|d| d.webhook_id == webhook_id)
-            .collect();
-        let slots = super::pauses::take_slots(tx, &webhook_id, &from, rate, mine.len()).await?;
-        for (d, slot) in mine.into_iter().zip(slots) {
-            d.next_attempt_at = Some(slot);
-        }
-    }
-    Ok(())
 }
 
 /// Rows per multi-row INSERT: a few statements for a large POST, well under SQLite's limit of
@@ -206,14 +152,14 @@ async fn insert_events(
 }
 
 /// A delivery to store.
-struct NewDelivery<'a> {
-    id: String,
-    webhook_id: &'a str,
-    kind: DeliveryKind,
-    rule: &'a RouteRule,
-    event_ids: &'a [String],
-    status: DeliveryStatus,
-    next_attempt_at: Option<String>,
+pub(super) struct NewDelivery<'a> {
+    pub id: String,
+    pub webhook_id: &'a str,
+    pub kind: DeliveryKind,
+    pub rule: &'a RouteRule,
+    pub event_ids: &'a [String],
+    pub status: DeliveryStatus,
+    pub next_attempt_at: Option<String>,
 }
 
 /// Stores deliveries and the events log's index from their events to them, a few hundred rows

@@ -217,3 +217,26 @@ pub async fn take_slots(
     .map(drop))?;
     Ok(slots)
 }
+
+/// New deliveries of a webhook still sending out what a resume released go behind those, at its
+/// rate, so the receiver gets events in the order they arrived (see `pauses`).
+pub(super) async fn behind_resumed(
+    tx: &mut Tx,
+    deliveries: &mut [super::deliveries::NewDelivery<'_>],
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    let mut ids: Vec<&str> = deliveries.iter().map(|d| d.webhook_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for (webhook_id, (from, rate)) in resuming(tx, &ids, now).await? {
+        let mine: Vec<&mut super::deliveries::NewDelivery> = deliveries
+            .iter_mut()
+            .filter(|d| d.webhook_id == webhook_id)
+            .collect();
+        let slots = take_slots(tx, &webhook_id, &from, rate, mine.len()).await?;
+        for (d, slot) in mine.into_iter().zip(slots) {
+            d.next_attempt_at = Some(slot);
+        }
+    }
+    Ok(())
+}

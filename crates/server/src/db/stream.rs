@@ -107,3 +107,33 @@ pub async fn last_seq(db: &Db) -> Result<i64, sqlx::Error> {
     .await)
     .map(Option::unwrap_or_default)
 }
+
+/// The live view's rows of accepted events and the deliveries they made.
+pub(super) fn accepted(
+    events: &[(String, webhook_api::EventIn)],
+    deliveries: &[super::deliveries::NewDelivery<'_>],
+) -> Vec<Entry> {
+    let events = events.iter().map(|(id, e)| Entry {
+        kind: "event",
+        webhook_id: None,
+        topic: None,
+        data: serde_json::json!({
+            "event_id": id, "type": e.event_type, "resource_type": e.resource_type,
+            "resource_id": e.resource_id, "severity": e.severity, "result": e.result,
+            "occurred_at": e.occurred_at,
+        }),
+    });
+    let deliveries = deliveries.iter().map(|d| {
+        let rule = d.rule.to_string();
+        Entry {
+            kind: "delivery",
+            webhook_id: Some(d.webhook_id.to_string()),
+            topic: super::claims::topic_of(&rule),
+            data: serde_json::json!({
+                "delivery_id": d.id, "webhook_id": d.webhook_id, "rule": rule,
+                "event_ids": d.event_ids, "status": d.status, "next_attempt_at": d.next_attempt_at,
+            }),
+        }
+    });
+    events.chain(deliveries).collect()
+}

@@ -62,7 +62,9 @@ async fn count_sqlite(
     let only_search = query.kind.is_none()
         && query.enabled.is_none()
         && query.status.is_none()
-        && query.event_type.is_none();
+        && query.event_type.is_none()
+        && query.project_id.is_none()
+        && query.tag.is_none();
     let (total, rows): (i64, Option<i64>) = match search.and_then(Search::phrase) {
         // The search index holds the live webhooks only and matches exactly what LIKE does, so
         // with no other filter its own count is the answer, without reading any webhook.
@@ -79,11 +81,14 @@ async fn count_sqlite(
             let mut count = QueryBuilder::<Sqlite>::new(
                 "SELECT COUNT(*), (SELECT max(rowid) FROM webhooks) FROM webhooks",
             );
-            if query.event_type.is_some() || search.is_some_and(|s| s.phrase().is_some()) {
-                // The count starts from the event type's rows or the search index's and probes
-                // each webhook by id; this index answers the probe (and the type and enabled
-                // filters) without reading the row. SQLite would take the primary key's index
-                // and read every row.
+            if query.event_type.is_some()
+                || query.tag.is_some()
+                || search.is_some_and(|s| s.phrase().is_some())
+            {
+                // The count starts from the event type's or tag's rows or the search index's and
+                // probes each webhook by id; this index answers the probe (and the type and
+                // enabled filters) without reading the row. SQLite would take the primary key's
+                // index and read every row.
                 count.push(" INDEXED BY webhooks_live_by_id");
             }
             push_filters(&mut count, query, search, Plan::Drive);
@@ -164,7 +169,8 @@ impl Plan {
 
     /// Whether the filter on `column` keeps its index. While walking, a filter keeps it only
     /// where an index holds that filter and then the sort order (migration 0003:
-    /// `(type | status | enabled, created_at, id)`; 0001: `(type, id)`, `(status, id)`), so
+    /// `(type | status | enabled, created_at, id)`, 0007: `(project_id, created_at, id)`;
+    /// 0001: `(type, id)`, `(status, id)`), so
     /// SQLite walks the filter's part of the sort order instead.
     fn indexed(self, column: &str) -> bool {
         match self {
@@ -231,6 +237,29 @@ fn push_filters<'a, DB>(
     if let Some(status) = query.status {
         let (open, close) = equals(plan, "status");
         q.push(open).push_bind(status.as_str()).push(close);
+    }
+    if let Some(project) = &query.project_id {
+        let (open, close) = equals(plan, "project_id");
+        q.push(open).push_bind(project.clone()).push(close);
+    }
+    if let Some((key, value)) = &query.tag {
+        if plan != Plan::Walk(query.sort.field) {
+            // The tag's rows (webhook_tags_by_tag, migration 0007) as the starting point.
+            q.push(" AND id IN (SELECT webhook_id FROM webhook_tags WHERE key = ")
+                .push_bind(key.clone())
+                .push(" AND value = ")
+                .push_bind(value.clone())
+                .push(")");
+        } else {
+            q.push(
+                " AND EXISTS (SELECT 1 FROM webhook_tags t \
+                 WHERE t.webhook_id = webhooks.id AND t.key = ",
+            )
+            .push_bind(key.clone())
+            .push(" AND t.value = ")
+            .push_bind(value.clone())
+            .push(")");
+        }
     }
     if let Some(search) = search {
         match search.phrase() {

@@ -11,7 +11,8 @@ macro_rules! select {
     () => {
         "SELECT id, name, description, type, url, language, auth, headers, event_types, enabled, \
          status, failure_details, batch_size, timeout, tags, version, created_at, updated_at, \
-         updated_by, format, use_template, msg_key, body, previous_secret_expires_at FROM webhooks"
+         updated_by, format, use_template, msg_key, body, previous_secret_expires_at, project_id \
+         FROM webhooks"
     };
 }
 
@@ -35,9 +36,9 @@ pub async fn insert(db: &Db, w: &Webhook, logged: &Logged) -> Result<(), WriteEr
     on_tx!(&mut tx, |conn, pg| sqlx::query(
         "INSERT INTO webhooks (id, name, name_key, description, type, url, language, auth, headers, \
          event_types, enabled, status, failure_details, batch_size, timeout, tags, version, \
-         created_at, updated_at, updated_by, format, use_template, msg_key, body) \
+         created_at, updated_at, updated_by, format, use_template, msg_key, body, project_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-         $19, $20, $21, $22, $23, $24)",
+         $19, $20, $21, $22, $23, $24, $25)",
     )
     .bind(&w.id)
     .bind(&w.name)
@@ -63,11 +64,13 @@ pub async fn insert(db: &Db, w: &Webhook, logged: &Logged) -> Result<(), WriteEr
     .bind(w.use_template)
     .bind(&w.msg_key)
     .bind(json(&w.body))
+    .bind(&w.project_id)
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))
     .map_err(WriteError::from_webhook_write)?;
     replace_event_types(&mut tx, &w.id, &w.event_types).await?;
+    replace_tags(&mut tx, w).await?;
     webhook_history::write(&mut tx, &w.id, w.version, &w.updated_at, logged).await?;
     tx.commit().await?;
     Ok(())
@@ -87,7 +90,7 @@ pub async fn update(
          language = $6, auth = $7, headers = $8, event_types = $9, enabled = $10, status = $11, \
          failure_details = $12, batch_size = $13, timeout = $14, tags = $15, version = $16, \
          updated_at = $17, updated_by = $18, format = $19, use_template = $20, msg_key = $21, \
-         body = $22, previous_secret_expires_at = $25, \
+         body = $22, previous_secret_expires_at = $25, project_id = $26, \
          previous_secret = CASE WHEN CAST($25 AS TEXT) IS NULL THEN NULL ELSE previous_secret END \
          WHERE id = $23 AND version = $24 AND deleted_at IS NULL",
     )
@@ -118,6 +121,7 @@ pub async fn update(
     // A secret replaced by a modify stops signing at once (it may have leaked): the caller
     // clears the overlap then, and the previous secret goes with it. Only a rotation keeps one.
     .bind(&w.previous_secret_expires_at)
+    .bind(&w.project_id)
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))
@@ -126,6 +130,7 @@ pub async fn update(
         return Ok(false);
     }
     replace_event_types(&mut tx, &w.id, &w.event_types).await?;
+    replace_tags(&mut tx, w).await?;
     webhook_history::write(&mut tx, &w.id, w.version, &w.updated_at, logged).await?;
     tx.commit().await?;
     Ok(true)
@@ -148,6 +153,25 @@ async fn replace_event_types(tx: &mut Tx, id: &str, keys: &[String]) -> Result<(
     Ok(())
 }
 
+/// The webhook's tags as rows of `webhook_tags`, for the list's tag filter (migration 0007).
+async fn replace_tags(tx: &mut Tx, w: &Webhook) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |conn, pg| {
+        sqlx::query("DELETE FROM webhook_tags WHERE webhook_id = $1")
+            .bind(&w.id)
+            .execute(&mut *conn)
+            .await?;
+        for (key, value) in &w.tags {
+            sqlx::query("INSERT INTO webhook_tags (webhook_id, key, value) VALUES ($1, $2, $3)")
+                .bind(&w.id)
+                .bind(key)
+                .bind(value)
+                .execute(&mut *conn)
+                .await?;
+        }
+    });
+    Ok(())
+}
+
 /// A live webhook by id.
 pub async fn find(db: &Db, id: &str) -> Result<Option<Webhook>, sqlx::Error> {
     on_db!(db, |pool, pg| sqlx::query(FIND)
@@ -158,6 +182,73 @@ pub async fn find(db: &Db, id: &str) -> Result<Option<Webhook>, sqlx::Error> {
 }
 
 const FIND: &str = concat!(select!(), " WHERE id = $1 AND deleted_at IS NULL");
+
+/// Every live webhook, newest first (the list's default order): what `POST /webhooks/search`
+/// and `POST /webhooks/stat` evaluate their queries over (see `crate::search`).
+pub async fn all_live(db: &Db) -> Result<Vec<Webhook>, sqlx::Error> {
+    live_where(db, &[]).await
+}
+
+/// A text column a search may narrow the rows by before evaluating ([`live_where`]): its value
+/// is the JSON string the API returns for that field, byte for byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextColumn {
+    Id,
+    Type,
+    Status,
+    ProjectId,
+    Language,
+    Format,
+}
+
+impl TextColumn {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Type => "type",
+            Self::Status => "status",
+            Self::ProjectId => "project_id",
+            Self::Language => "language",
+            Self::Format => "format",
+        }
+    }
+}
+
+/// The live webhooks, newest first, whose `column` is one of the listed values, for every
+/// `(column, values)` given (none: every live webhook). Text comparison is byte for byte on
+/// both backends (SQLite's BINARY, PostgreSQL's "C" collation).
+pub async fn live_where(
+    db: &Db,
+    filters: &[(TextColumn, Vec<String>)],
+) -> Result<Vec<Webhook>, sqlx::Error> {
+    fn statement<'a, DB: sqlx::Database>(
+        filters: &'a [(TextColumn, Vec<String>)],
+    ) -> sqlx::QueryBuilder<DB>
+    where
+        String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    {
+        let mut q = sqlx::QueryBuilder::<DB>::new(concat!(select!(), " WHERE deleted_at IS NULL"));
+        for (column, values) in filters {
+            q.push(format_args!(" AND {} IN (", column.name()));
+            let mut list = q.separated(", ");
+            for v in values {
+                list.push_bind(v.clone());
+            }
+            q.push(")");
+        }
+        q.push(" ORDER BY created_at DESC, id DESC");
+        q
+    }
+    // An empty list would be `IN ()`, which neither backend takes: it matches nothing.
+    if filters.iter().any(|(_, values)| values.is_empty()) {
+        return Ok(Vec::new());
+    }
+    on_db!(db, |pool, pg| statement(filters)
+        .build()
+        .try_map(|row| from_row(&row, db.cipher()))
+        .fetch_all(pool)
+        .await)
+}
 
 /// Turns a live webhook on or off in one statement (so it cannot race with a modify), bumping
 /// its version, with its history and audit entry. Returns false when it is gone or already in
@@ -394,5 +485,6 @@ pub(super) fn from_row(row: &impl Cols, cipher: &Cipher) -> Result<Webhook, sqlx
         msg_key: row.text("msg_key")?,
         body: row.json("body")?,
         previous_secret_expires_at: row.opt_text("previous_secret_expires_at")?,
+        project_id: row.text("project_id")?,
     })
 }

@@ -1,201 +1,28 @@
-//! `/api/v1/inbound-webhooks` (seed 001's monitoring Webhook API) and `/api/v1/inbound-plugins`.
-//! Enable and disable are `POST`s as on outbound webhooks. The access key and the URL holding
+//! `/api/v1/inbound-webhooks` (seed 001's monitoring Webhook API): create, get, update, enable,
+//! disable, regenerate the key, delete; listing and search are in `inbound_query`, the plugin and
+//! the requests in `inbound_plugin`. Enable and disable are `POST`s as on outbound webhooks. The access key and the URL holding
 //! it are shown in full to admins only; every change is in the audit log (the key as
 //! "(changed)", never its value).
 
+use super::{inbound_plugin, inbound_query};
 use crate::AppState;
 use crate::auth::{Ctx, secret};
 use crate::changes::{CHANGED, added, field};
 use crate::clock;
 use crate::db::{self, inbound::Refused, inbound::Stored};
 use crate::error::ApiError;
-use crate::extract::{Json, Path, QueryPairs};
-use crate::inbound::{self, receive};
-use crate::search;
+use crate::extract::{Json, Path};
+use crate::inbound;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::{get, post, put};
-use serde::Deserialize;
+use axum::routing::{get, post};
 use serde_json::json;
 use webhook_api::{
-    ErrorBody, FieldErrors, InboundRequest, InboundState, InboundWebhook, InboundWebhookIn,
-    InboundWebhookUpdate, Page, PluginDescriptor, PluginInfo, PluginUpdate, PluginVerified,
-    RequestCounts, SearchRequest, SearchResults, StatRequest, StatResults, validate_inbound_en,
+    ErrorBody, InboundState, InboundWebhook, InboundWebhookIn, InboundWebhookUpdate, PluginInfo,
+    RequestCounts, validate_inbound_en,
 };
-
-/// The plugins inbound webhooks can parse with.
-#[utoipa::path(get, path = "/api/v1/inbound-plugins", tag = "inbound",
-    responses((status = 200, description = "Plugins with versions, options and a sample", body = Vec<PluginDescriptor>)))]
-pub async fn list_plugins() -> Json<Vec<PluginDescriptor>> {
-    Json(inbound::PLUGINS.iter().map(|p| p.descriptor()).collect())
-}
-
-/// `GET /inbound-webhooks` filters.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// Matched case-insensitively against name and id.
-    pub keyword: Option<String>,
-    /// `ENABLED` or `DISABLED`.
-    pub state: Option<String>,
-    pub plugin_id: Option<String>,
-    pub project_id: Option<String>,
-    /// From 1.
-    pub page: Option<u32>,
-    /// 1–100, default 20.
-    pub page_size: Option<u32>,
-}
-
-/// List inbound webhooks, newest first.
-#[utoipa::path(get, path = "/api/v1/inbound-webhooks", tag = "inbound", params(ListQuery),
-    responses(
-        (status = 200, description = "A page of inbound webhooks", body = Page<InboundWebhook>),
-        (status = 422, description = "A bad filter", body = ErrorBody),
-    ))]
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    QueryPairs(pairs): QueryPairs,
-) -> Result<Json<Page<InboundWebhook>>, ApiError> {
-    let mut errors = FieldErrors::new();
-    let mut q = ListQuery::default();
-    let (mut wanted_state, mut page, mut page_size) = (None, 1u32, 20u32);
-    for (k, v) in pairs {
-        let v = v.trim().to_string();
-        if v.is_empty() {
-            continue;
-        }
-        let mut number = |range: std::ops::RangeInclusive<u32>| match v.parse::<u32>() {
-            Ok(n) if range.contains(&n) => Some(n),
-            _ => {
-                errors.insert(
-                    k.clone(),
-                    format!(
-                        "Must be a number from {} to {}.",
-                        range.start(),
-                        range.end()
-                    ),
-                );
-                None
-            }
-        };
-        match k.as_str() {
-            "keyword" => q.keyword = Some(v.to_lowercase()),
-            "plugin_id" => q.plugin_id = Some(v),
-            "project_id" => q.project_id = Some(v),
-            "page" => page = number(1..=u32::MAX).unwrap_or(1),
-            "page_size" => page_size = number(1..=100).unwrap_or(20),
-            "state" => match InboundState::parse(&v.to_ascii_uppercase()) {
-                Some(st) => wanted_state = Some(st),
-                None => {
-                    errors.insert("state".into(), "Must be ENABLED or DISABLED.".into());
-                }
-            },
-            _ => {}
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    let keyword = q.keyword.unwrap_or_default();
-    let (plugin, project) = (q.plugin_id, q.project_id);
-    let matching: Vec<InboundWebhook> = db::inbound::all(&state.db)
-        .await?
-        .into_iter()
-        .map(|s| s.webhook)
-        .filter(|w| {
-            (keyword.is_empty()
-                || w.name.to_lowercase().contains(&keyword)
-                || w.webhook_id.contains(&keyword))
-                && wanted_state.is_none_or(|s| w.state == s)
-                && plugin
-                    .as_ref()
-                    .is_none_or(|p| &w.plugin_info.plugin_id == p)
-                && project.as_ref().is_none_or(|p| &w.project_id == p)
-        })
-        .collect();
-    let start = (page as usize - 1) * page_size as usize;
-    let results = matching
-        .iter()
-        .skip(start)
-        .take(page_size as usize)
-        .map(|w| shown(&state, &ctx, &headers, w.clone()))
-        .collect();
-    Ok(Json(Page {
-        results,
-        total_count: matching.len() as u64,
-    }))
-}
-
-/// What `/search` and `/stat` may name on an inbound webhook.
-const FIELDS: search::Fields = search::Fields {
-    keys: &[
-        "webhook_id",
-        "name",
-        "state",
-        "plugin_info.plugin_id",
-        "plugin_info.version",
-        "plugin_info.upgrade_mode",
-        "project_id",
-        "requests.total",
-        "requests.error",
-        "last_received_at",
-        "created_at",
-        "updated_at",
-    ],
-    tags: true,
-    keyword: &["name", "webhook_id"],
-};
-
-/// Every inbound webhook as the caller may see it, as JSON for the query evaluator.
-async fn searchable(
-    state: &AppState,
-    ctx: &Ctx,
-    headers: &HeaderMap,
-) -> Result<Vec<serde_json::Value>, ApiError> {
-    db::inbound::all(&state.db)
-        .await?
-        .into_iter()
-        .map(|s| {
-            serde_json::to_value(shown(state, ctx, headers, s.webhook)).map_err(ApiError::internal)
-        })
-        .collect()
-}
-
-/// list as seed 001's query: filters, keyword, sort, page, `only`, `count_only`.
-#[utoipa::path(post, path = "/api/v1/inbound-webhooks/search", tag = "inbound", request_body = SearchRequest,
-    responses(
-        (status = 200, description = "The matching inbound webhooks (or their `only` fields)", body = SearchResults),
-        (status = 422, description = "An unknown key or operator, a bad value, named", body = ErrorBody),
-    ))]
-pub async fn search_inbound(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Json(body): Json<SearchRequest>,
-) -> Result<Json<SearchResults>, ApiError> {
-    let items = searchable(&state, &ctx, &headers).await?;
-    Ok(Json(search::search(items, &body.query, &FIELDS)?))
-}
-
-/// stat: counts grouped by keys.
-#[utoipa::path(post, path = "/api/v1/inbound-webhooks/stat", tag = "inbound", request_body = StatRequest,
-    responses(
-        (status = 200, description = "One row per group with its count", body = StatResults),
-        (status = 422, description = "An unknown key or operator, a bad value, named", body = ErrorBody),
-    ))]
-pub async fn stat_inbound(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Json(body): Json<StatRequest>,
-) -> Result<Json<StatResults>, ApiError> {
-    let items = searchable(&state, &ctx, &headers).await?;
-    Ok(Json(search::stat(items, &body.query, &FIELDS)?))
-}
 
 /// Create an inbound webhook: its plugin's `init` makes the metadata of the options; the access
 /// key is generated.
@@ -358,71 +185,6 @@ pub async fn update(
     save(&state, &ctx, &headers, s, "inbound_webhook.update", changes).await
 }
 
-/// update_plugin: version, options, upgrade mode; the plugin's `init` runs again.
-#[utoipa::path(put, path = "/api/v1/inbound-webhooks/{id}/plugin", tag = "inbound", request_body = PluginUpdate,
-    params(("id" = String, Path, description = "Inbound webhook id")),
-    responses(
-        (status = 200, description = "Updated", body = InboundWebhook),
-        (status = 404, description = "No such inbound webhook", body = ErrorBody),
-        (status = 422, description = "Unknown version or invalid options (`options.KEY`)", body = ErrorBody),
-    ))]
-pub async fn update_plugin(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Json(input): Json<PluginUpdate>,
-) -> Result<Json<InboundWebhook>, ApiError> {
-    let mut s = stored(&state, &id).await?;
-    let before = s.webhook.plugin_info.clone();
-    let info = &mut s.webhook.plugin_info;
-    let plugin = plugin_of(info)?;
-    if let Some(v) = input.version {
-        info.version = v;
-    }
-    if let Some(o) = input.options {
-        info.options = o;
-    }
-    if let Some(m) = input.upgrade_mode {
-        info.upgrade_mode = m;
-    }
-    info.metadata =
-        inbound::init(plugin, &info.version, &info.options).map_err(ApiError::Validation)?;
-    let changes = if before == *info {
-        Vec::new()
-    } else {
-        vec![field("plugin_info", json!(before), json!(info))]
-    };
-    save(
-        &state,
-        &ctx,
-        &headers,
-        s,
-        "inbound_webhook.update_plugin",
-        changes,
-    )
-    .await
-}
-
-/// verify_plugin: checks the stored options with the plugin (`verify` and `init`).
-#[utoipa::path(post, path = "/api/v1/inbound-webhooks/{id}/plugin/verify", tag = "inbound",
-    params(("id" = String, Path, description = "Inbound webhook id")),
-    responses(
-        (status = 200, description = "The options are good", body = PluginVerified),
-        (status = 404, description = "No such inbound webhook", body = ErrorBody),
-        (status = 422, description = "What is wrong, by option (`options.KEY`)", body = ErrorBody),
-    ))]
-pub async fn verify_plugin(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<PluginVerified>, ApiError> {
-    let s = stored(&state, &id).await?;
-    let info = &s.webhook.plugin_info;
-    let metadata = inbound::init(plugin_of(info)?, &info.version, &info.options)
-        .map_err(ApiError::Validation)?;
-    Ok(Json(PluginVerified { metadata }))
-}
-
 /// Enable: payloads are accepted again.
 #[utoipa::path(post, path = "/api/v1/inbound-webhooks/{id}/enable", tag = "inbound",
     params(("id" = String, Path, description = "Inbound webhook id")),
@@ -529,70 +291,13 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The requests it received, newest first (the last 100).
-#[utoipa::path(get, path = "/api/v1/inbound-webhooks/{id}/requests", tag = "inbound",
-    params(("id" = String, Path, description = "Inbound webhook id")),
-    responses(
-        (status = 200, description = "Requests with what each became", body = Vec<InboundRequest>),
-        (status = 404, description = "No such inbound webhook", body = ErrorBody),
-    ))]
-pub async fn requests(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<Vec<InboundRequest>>, ApiError> {
-    stored(&state, &id).await?;
-    Ok(Json(db::inbound_requests::list(&state.db, &id).await?))
-}
-
-/// Send sample: the plugin's sample payload through the receiving path of the webhook's URL
-/// (state, plugin, dedup, routing, recording), marked as a sample. Answers with the recorded
-/// request, whatever became of it.
-#[utoipa::path(post, path = "/api/v1/inbound-webhooks/{id}/sample", tag = "inbound",
-    params(("id" = String, Path, description = "Inbound webhook id")),
-    responses(
-        (status = 200, description = "The request as recorded", body = InboundRequest),
-        (status = 404, description = "No such inbound webhook", body = ErrorBody),
-        (status = 429, description = "The webhook's rate limit", body = ErrorBody),
-    ))]
-pub async fn send_sample(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> Result<Json<InboundRequest>, ApiError> {
-    let s = stored(&state, &id).await?;
-    receive::throttle(&state, &id)?;
-    let plugin = plugin_of(&s.webhook.plugin_info)?;
-    let body = serde_json::to_vec(&(plugin.sample)()).map_err(ApiError::internal)?;
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        axum::http::header::CONTENT_TYPE,
-        "application/json".parse().map_err(ApiError::internal)?,
-    );
-    headers.insert(
-        axum::http::header::USER_AGENT,
-        "webhook-console (Send sample)"
-            .parse()
-            .map_err(ApiError::internal)?,
-    );
-    let (request, _) = receive::process(
-        &state,
-        &s,
-        &headers,
-        receive::Body::Read(body),
-        &ctx.client_addr,
-        true,
-    )
-    .await?;
-    Ok(Json(request))
-}
-
-async fn stored(state: &AppState, id: &str) -> Result<Stored, ApiError> {
+pub(super) async fn stored(state: &AppState, id: &str) -> Result<Stored, ApiError> {
     db::inbound::find(&state.db, id)
         .await?
         .ok_or_else(not_found)
 }
 
-fn plugin_of(info: &PluginInfo) -> Result<&'static inbound::Plugin, ApiError> {
+pub(super) fn plugin_of(info: &PluginInfo) -> Result<&'static inbound::Plugin, ApiError> {
     inbound::find(&info.plugin_id).ok_or_else(|| {
         ApiError::internal(format!(
             "inbound webhook with unknown plugin {}",
@@ -601,16 +306,16 @@ fn plugin_of(info: &PluginInfo) -> Result<&'static inbound::Plugin, ApiError> {
     })
 }
 
-fn not_found() -> ApiError {
+pub(super) fn not_found() -> ApiError {
     ApiError::NotFound("There is no inbound webhook with this id.".into())
 }
 
-fn name_taken(name: &str) -> ApiError {
+pub(super) fn name_taken(name: &str) -> ApiError {
     ApiError::conflict_on("name", format!("An inbound webhook named '{name}' exists."))
 }
 
 /// Saves `s` with an audit entry of `changes` (none: nothing changed, nothing written).
-async fn save(
+pub(super) async fn save(
     state: &AppState,
     ctx: &Ctx,
     headers: &HeaderMap,
@@ -635,7 +340,7 @@ async fn save(
 
 /// The webhook as the caller may see it: its URL made absolute, key and URL masked for all
 /// but admins.
-fn shown(
+pub(super) fn shown(
     state: &AppState,
     ctx: &Ctx,
     headers: &HeaderMap,
@@ -670,22 +375,18 @@ fn mask(key: &str) -> String {
     format!("{head}…{tail}")
 }
 
-/// The routes of this resource, relative to `/api/v1`.
+/// The routes of this resource, relative to `/api/v1` (the list's and the plugin's handlers are
+/// in `inbound_query` and `inbound_plugin`).
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/inbound-plugins", get(list_plugins))
-        .route("/inbound-webhooks", get(list).post(create))
-        .route("/inbound-webhooks/search", post(search_inbound))
-        .route("/inbound-webhooks/stat", post(stat_inbound))
+        .route("/inbound-webhooks", get(inbound_query::list).post(create))
         .route(
             "/inbound-webhooks/{id}",
             get(get_one).put(update).delete(delete),
         )
-        .route("/inbound-webhooks/{id}/plugin", put(update_plugin))
-        .route("/inbound-webhooks/{id}/plugin/verify", post(verify_plugin))
         .route("/inbound-webhooks/{id}/enable", post(enable))
         .route("/inbound-webhooks/{id}/disable", post(disable))
         .route("/inbound-webhooks/{id}/access-key", post(regenerate_key))
-        .route("/inbound-webhooks/{id}/requests", get(requests))
-        .route("/inbound-webhooks/{id}/sample", post(send_sample))
+        .merge(inbound_query::router())
+        .merge(inbound_plugin::router())
 }

@@ -9,6 +9,8 @@ pub mod event_types;
 pub mod events;
 pub mod health;
 pub mod inbound;
+pub mod inbound_plugin;
+pub mod inbound_query;
 pub mod inbound_receive;
 pub mod notices;
 pub mod openapi;
@@ -22,6 +24,7 @@ pub mod tokens;
 pub mod users;
 pub mod webhook_history;
 mod webhook_parts;
+pub mod webhook_search;
 pub mod webhooks;
 
 use crate::AppState;
@@ -36,6 +39,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(webhooks::router())
         .merge(webhook_history::router())
+        .merge(webhook_search::router())
         .merge(send::router())
         .merge(events::router())
         .merge(event_log::router())

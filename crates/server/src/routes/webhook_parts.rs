@@ -64,6 +64,7 @@ pub(crate) fn compose(input: WebhookIn, meta: Bookkeeping) -> Webhook {
         batch_size,
         timeout,
         tags,
+        project_id,
         version: _,
     } = input;
     let Bookkeeping {
@@ -97,6 +98,7 @@ pub(crate) fn compose(input: WebhookIn, meta: Bookkeeping) -> Webhook {
         batch_size,
         timeout,
         tags,
+        project_id,
         version,
         created_at,
         updated_at,
@@ -106,9 +108,13 @@ pub(crate) fn compose(input: WebhookIn, meta: Bookkeeping) -> Webhook {
 
 /// What a client may see of a webhook.
 pub(crate) fn masked(w: Webhook) -> Webhook {
+    masked_at(w, &clock::now())
+}
+
+/// [`masked`] as of `now`, for many webhooks at once.
+pub(crate) fn masked_at(w: Webhook, now: &str) -> Webhook {
     // An overlap that has ended is history, not state.
-    let now = clock::now();
-    let previous_secret_expires_at = w.previous_secret_expires_at.filter(|t| *t > now);
+    let previous_secret_expires_at = w.previous_secret_expires_at.filter(|t| t.as_str() > now);
     Webhook {
         auth: w.auth.masked(),
         previous_secret_expires_at,

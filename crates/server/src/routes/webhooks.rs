@@ -29,6 +29,8 @@ use webhook_api::{
         ("enabled" = Option<bool>, Query, description = "true | false"),
         ("status" = Option<String>, Query, description = "active | awaitingRetry | failed | retryLimitReached | disabled"),
         ("event_type" = Option<String>, Query, description = "A catalog key the webhook subscribes to"),
+        ("project_id" = Option<String>, Query, description = "Webhooks of this project"),
+        ("tag" = Option<String>, Query, description = "KEY:VALUE: webhooks with this tag (split at the first colon)"),
         ("deleted" = Option<bool>, Query, description = "true: the deleted webhooks instead, most recently deleted first, paged and searched (admins only; the other filters do not apply)"),
         ("sort" = Option<String>, Query, description = "name | type | status | created_at | updated_at, `-` prefix for descending; default -created_at"),
         ("page" = Option<u32>, Query, description = "From 1"),

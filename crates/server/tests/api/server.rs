@@ -142,7 +142,8 @@ async fn wrong_methods_are_json_405s() {
     let cases = [
         (reqwest::Method::PATCH, "/api/v1/webhooks"),
         (reqwest::Method::DELETE, "/api/v1/webhooks"),
-        (reqwest::Method::POST, "/api/v1/webhooks/stat"),
+        (reqwest::Method::PUT, "/api/v1/webhooks/stat"),
+        (reqwest::Method::GET, "/api/v1/webhooks/search"),
         (reqwest::Method::GET, "/api/v1/webhooks/some-id/enable"),
         (reqwest::Method::POST, "/api/v1/event-types"),
     ];
