@@ -48,7 +48,6 @@ texts! {
     ProjectHint => "Optional: lower-case letters, digits, - _ and .", "可选：小写字母、数字、- _ 和 .";
     NoProject => "None", "无";
     Tag => "Tag", "标签";
-    Tags => "Tags", "标签";
     TagFilterInvalid => "Enter the tag as key:value.", "请按 键:值 的格式输入标签。";
     Status => "Status", "状态";
     Actions => "Actions", "操作";
