@@ -358,7 +358,6 @@ texts! {
     OptionRange => "Between {min} and {max}.", "须在 {min} 到 {max} 之间。";
     OptionMin => "At least {min}.", "不能小于 {min}。";
     OptionMax => "At most {max}.", "不能大于 {max}。";
-    Tags => "Tags", "标签";
     TagKey => "Tag key", "标签键";
     TagValue => "Tag value", "标签值";
     AddTag => "Add tag", "添加标签";
