@@ -48,6 +48,7 @@ texts! {
     ProjectHint => "Optional: lower-case letters, digits, - _ and .", "可选：小写字母、数字、- _ 和 .";
     NoProject => "None", "无";
     Tag => "Tag", "标签";
+    Tags => "Tags", "标签";
     TagFilterInvalid => "Enter the tag as key:value.", "请按 键:值 的格式输入标签。";
     Status => "Status", "状态";
     Actions => "Actions", "操作";
@@ -357,7 +358,6 @@ texts! {
     OptionRange => "Between {min} and {max}.", "须在 {min} 到 {max} 之间。";
     OptionMin => "At least {min}.", "不能小于 {min}。";
     OptionMax => "At most {max}.", "不能大于 {max}。";
-    Tags => "Tags", "标签";
     TagKey => "Tag key", "标签键";
     TagValue => "Tag value", "标签值";
     AddTag => "Add tag", "添加标签";
