@@ -31,10 +31,10 @@ pub struct WebhookNotices {
     pub notices: Vec<Notice>,
 }
 
-/// The part of a [`Notice`] the console's WebHook list shows, read from `GET /notices`: only these
-/// fields are decoded, because decoding whole notices costs the list's first load more wasm.
+/// The part of a [`Notice`] the console's WebHook list needs, read from `GET /notices`: which
+/// webhook it is about. Only this is decoded, because decoding whole notices costs the list's first
+/// load more wasm.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct NoticeSummary {
     pub webhook_id: String,
-    pub message: String,
 }

@@ -90,19 +90,17 @@ pub fn WebhookTable(
             let enabled = w.with_value(|w| w.enabled);
             let name = get(|w| w.name.clone());
             let wid = StoredValue::new(w.with_value(|w| w.id.clone()));
-            // Beside the status: "paused · N held", and "auto-disabled" while a notice is open.
-            let markers = move || {
-                let id = wid.get_value();
-                let mut out: Vec<(&'static str, String, Option<String>)> = Vec::new();
-                if let Some(p) = pauses.get().and_then(Result::ok).and_then(|ps| ps.into_iter().find(|p| p.webhook_id == id)) {
-                    let text = i18n.fmt(if p.paused { T::ListPaused } else { T::ListResuming }, &[("n", &p.held.to_string())]);
-                    out.push(("badge badge-paused", text, None));
-                }
-                if let Some(n) = notices.get().and_then(Result::ok).and_then(|ns| ns.into_iter().find(|n| n.webhook_id == id)) {
-                    out.push(("badge badge-notice", i18n.t(T::ListAutoDisabled).to_string(), Some(n.message)));
-                }
-                out.into_iter().map(|(class, text, title)| view! { <span class=class title=title>{text}</span> }).collect_view()
-            };
+            // Under the status: "paused · N held", and "auto-disabled" while a notice is open (each
+            // empty, and hidden, otherwise). Signal<String> texts: their rendering is in the wasm already.
+            let mine = move |of: &str| wid.with_value(|id| id == of);
+            let paused = Signal::derive(move || {
+                let p = pauses.get().and_then(Result::ok).and_then(|ps| ps.into_iter().find(|p| mine(&p.webhook_id)));
+                p.map(|p| i18n.fmt(if p.paused { T::ListPaused } else { T::ListResuming }, &[("n", &p.held.to_string())])).unwrap_or_default()
+            });
+            let noticed = Signal::derive(move || {
+                let open = notices.get().and_then(Result::ok).is_some_and(|ns| ns.iter().any(|n| mine(&n.webhook_id)));
+                if open { i18n.t(T::ListAutoDisabled).to_string() } else { String::new() }
+            });
             view! {
                 <tr>
                     <th scope="row" class="cell-name">
@@ -112,7 +110,7 @@ pub fn WebhookTable(
                     <td class="cell-url" title=get(|w| w.url.clone())>{get(|w| w.url.clone())}</td>
                     <td class="cell-events">{events}</td>
                     <td>{move || i18n.t(auth_label(w.with_value(|w| w.auth.kind())))}</td>
-                    <td class="cell-status"><StatusBadge status=w.with_value(|w| w.status) />{markers}</td>
+                    <td class="cell-status"><StatusBadge status=w.with_value(|w| w.status) /><span class="badge badge-paused">{paused}</span><span class="badge badge-notice">{noticed}</span></td>
                     <td>{move || i18n.t(if enabled { T::Enabled } else { T::Disabled })}</td>
                     {operator.then(|| view! { <td class="cell-actions"><div class="row-actions">
                         {admin.then(|| view! {
