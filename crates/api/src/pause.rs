@@ -63,7 +63,11 @@ mod tests {
             serde_json::from_value(serde_json::to_value(&state).unwrap()).unwrap();
         assert_eq!(
             summary,
-            PauseSummary { webhook_id: "w1".into(), paused: true, held: 3 }
+            PauseSummary {
+                webhook_id: "w1".into(),
+                paused: true,
+                held: 3
+            }
         );
     }
 }

@@ -99,10 +99,10 @@ pub fn WebhookDetail() -> impl IntoView {
     let ask_disable = move |id: String| {
         toggling.run(async move {
             let mut text = i18n.t(T::DisableHint).to_string();
-            if let Ok(i) = api::impact(&format!("disable_webhook={}", api::encode(&id))).await {
-                if !i.topics.is_empty() {
-                    text = format!("{text} {}", impact_text(i18n, &i));
-                }
+            if let Ok(i) = api::impact(&format!("disable_webhook={}", api::encode(&id))).await
+                && !i.topics.is_empty()
+            {
+                text = format!("{text} {}", impact_text(i18n, &i));
             }
             to_disable.set(Some((id, text)));
         });
