@@ -26,18 +26,8 @@ async fn a_webhook_failing_for_days_is_disabled_with_a_notice_and_an_event() {
         .create_receiving("down", &format!("{}/x", closed_port().await))
         .await;
     let fine = app.create_receiving("fine", &receiver.url("/ok")).await;
-    let watcher = app
-        .create(&json!({"name": "watcher", "url": receiver.url("/watch"), "event_types": ["host.disk_full"], "enabled": false}))
+    app.topic_receiver("alarm.webhook_health", "watcher", &receiver.url("/watch"))
         .await;
-    app.post(&format!("/api/v1/webhooks/{}/enable", watcher.id))
-        .await;
-    let topic = "/api/v1/subscriptions/alarm.webhook_health";
-    app.post(&format!("{topic}/enable")).await;
-    app.post_json(
-        &format!("{topic}/receivers"),
-        &json!({"webhook_id": watcher.id}),
-    )
-    .await;
     let posted = app
         .post_json(
             "/api/v1/events",

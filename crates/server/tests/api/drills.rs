@@ -109,20 +109,8 @@ async fn a_failed_drill_sets_the_status_and_raises_a_routed_event() {
         .create_receiving("down", &format!("{}/x", closed_port().await))
         .await;
     // Someone is told: a webhook on the Webhook health topic.
-    let watcher = app
-        .create(&json!({"name": "watcher", "url": receiver.url("/ok"), "event_types": ["host.disk_full"], "enabled": false}))
+    app.topic_receiver("alarm.webhook_health", "watcher", &receiver.url("/ok"))
         .await;
-    app.post(&format!("/api/v1/webhooks/{}/enable", watcher.id))
-        .await;
-    let topic = "/api/v1/subscriptions/alarm.webhook_health";
-    app.post(&format!("{topic}/enable")).await;
-    let added = app
-        .post_json(
-            &format!("{topic}/receivers"),
-            &json!({"webhook_id": watcher.id}),
-        )
-        .await;
-    assert_eq!(added.status(), StatusCode::OK);
 
     let run: DrillRun = app
         .post(&format!("/api/v1/webhooks/{down}/drill/run"))

@@ -299,6 +299,48 @@ impl TestApp {
         id
     }
 
+    /// Posts one `resource.update` event of `resource_id`, asserting 202; returns its id.
+    pub async fn post_update(&self, resource_id: &str) -> String {
+        let r = self
+            .post_json(
+                "/api/v1/events",
+                &json!({"type": "resource.update", "action": "update",
+                    "resource_type": "host", "resource_id": resource_id}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::ACCEPTED);
+        r.json::<Value>().await.unwrap()["event_ids"][0]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// A webhook named `name` at `url` that gets what it gets through `topic` only (its own
+    /// event type is one no test posts): created, enabled, the topic enabled, the receiver added.
+    /// Returns its id.
+    pub async fn topic_receiver(&self, topic: &str, name: &str, url: &str) -> String {
+        let w = self
+            .create(
+                &json!({"name": name, "url": url, "batch_size": 1, "enabled": false,
+                "event_types": ["host.disk_full"]}),
+            )
+            .await;
+        let on = self
+            .post(&format!("/api/v1/webhooks/{}/enable", w.id))
+            .await;
+        assert_eq!(on.status(), StatusCode::OK);
+        let topic = format!("/api/v1/subscriptions/{topic}");
+        assert_eq!(
+            self.post(&format!("{topic}/enable")).await.status(),
+            StatusCode::OK
+        );
+        let added = self
+            .post_json(&format!("{topic}/receivers"), &json!({"webhook_id": w.id}))
+            .await;
+        assert_eq!(added.status(), StatusCode::OK);
+        w.id
+    }
+
     /// Creates a webhook with a valid body named `name`.
     pub async fn create_named(&self, name: &str) -> Webhook {
         self.create(&webhook_body(name)).await

@@ -4,7 +4,7 @@
 //! reach a real receiver through the `alarm.monitoring` topic, firing and then resolved, once
 //! each.
 
-use crate::helpers::{TestApp, client, spawn_app};
+use crate::helpers::{client, spawn_app};
 use crate::inbound::create_inbound;
 use crate::receiver::{Received, Receiver};
 use reqwest::StatusCode;
@@ -125,36 +125,12 @@ fn kinds(got: &[Received]) -> Vec<(String, String)> {
     k
 }
 
-async fn subscribe_through_topic(app: &TestApp, url: &str) {
-    // Its own event types are elsewhere: what it gets, it gets through the topic.
-    let w = app
-        .create(
-            &json!({"name": "pager", "url": url, "batch_size": 1, "enabled": false,
-            "event_types": ["host.disk_full"]}),
-        )
-        .await;
-    assert_eq!(
-        app.post(&format!("/api/v1/webhooks/{}/enable", w.id))
-            .await
-            .status(),
-        StatusCode::OK
-    );
-    let topic = "/api/v1/subscriptions/alarm.monitoring";
-    assert_eq!(
-        app.post(&format!("{topic}/enable")).await.status(),
-        StatusCode::OK
-    );
-    let added = app
-        .post_json(&format!("{topic}/receivers"), &json!({"webhook_id": w.id}))
-        .await;
-    assert_eq!(added.status(), StatusCode::OK);
-}
-
 #[tokio::test]
 async fn alertmanager_alerts_reach_a_receiver_firing_then_resolved_once_each() {
     let app = spawn_app().await;
     let receiver = Receiver::start().await;
-    subscribe_through_topic(&app, &receiver.url("/pager")).await;
+    app.topic_receiver("alarm.monitoring", "pager", &receiver.url("/pager"))
+        .await;
     let by_path = create_inbound(
         &app,
         json!({"name": "am path", "plugin_id": "alertmanager"}),

@@ -2,19 +2,12 @@
 //! retry spent); Resume sends them in the order they arrived at the capped rate, as the
 //! receiver's clock shows, with events arriving meanwhile behind them.
 
-use crate::helpers::{TestApp, expect_error, spawn_app};
+use crate::helpers::{expect_error, spawn_app};
 use crate::receiver::Receiver;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
 use webhook_api::PauseState;
-
-async fn post(app: &TestApp, n: usize) {
-    let r = app
-        .post_json("/api/v1/events", &json!({"type": "resource.update", "action": "update", "resource_type": "host", "resource_id": format!("n-{n}")}))
-        .await;
-    assert_eq!(r.status(), StatusCode::ACCEPTED);
-}
 
 #[tokio::test]
 async fn held_while_paused_then_sent_in_order_at_the_capped_rate() {
@@ -42,7 +35,7 @@ async fn held_while_paused_then_sent_in_order_at_the_capped_rate() {
         .unwrap();
     assert!(paused.paused && paused.resume_rate == 20);
     for n in 0..10 {
-        post(&app, n).await;
+        app.post_update(&format!("n-{n}")).await;
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(
@@ -85,7 +78,7 @@ async fn held_while_paused_then_sent_in_order_at_the_capped_rate() {
     );
     // Arriving while the held ones go out: they queue behind.
     for n in 10..12 {
-        post(&app, n).await;
+        app.post_update(&format!("n-{n}")).await;
     }
     let got = receiver.wait_for(12, Duration::from_secs(15)).await;
     let order: Vec<String> = got

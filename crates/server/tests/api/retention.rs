@@ -28,17 +28,6 @@ fn days_from_now(days: i64) -> OffsetDateTime {
     OffsetDateTime::now_utc() + time::Duration::days(days)
 }
 
-async fn post_event(app: &TestApp) -> String {
-    let r = app
-        .post_json("/api/v1/events", &json!({"type": "resource.update", "action": "update", "resource_type": "host", "resource_id": "h-1"}))
-        .await;
-    assert_eq!(r.status(), StatusCode::ACCEPTED);
-    r.json::<Value>().await.unwrap()["event_ids"][0]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 async fn deliveries(app: &TestApp, webhook: &str) -> Vec<Value> {
     let page: Value = app
         .get(&format!("/api/v1/webhooks/{webhook}/deliveries"))
@@ -76,7 +65,7 @@ async fn prunes_exactly_what_is_older_and_keeps_what_still_waits() {
     let down = app
         .create_receiving("down", &format!("{}/x", closed_port().await))
         .await;
-    let event = post_event(&app).await;
+    let event = app.post_update("h-1").await;
     settled(&app, &ok, 1, "succeeded").await;
     settled(&app, &down, 1, "retrying").await;
     let inbound = create_inbound(&app, json!({"name": "am", "plugin_id": "generic"})).await;
@@ -136,7 +125,7 @@ async fn bodies_go_sooner_and_once() {
     let receiver = Receiver::start().await;
     let ok = app.create_receiving("ok", &receiver.url("/ok")).await;
     for _ in 0..3 {
-        post_event(&app).await;
+        app.post_update("h-1").await;
     }
     settled(&app, &ok, 3, "succeeded").await;
     let db = open_db(&database_url(&app.dir)).await;
@@ -167,7 +156,7 @@ async fn deliveries_go_on_while_it_prunes() {
     let receiver = Receiver::start().await;
     let ok = app.create_receiving("ok", &receiver.url("/ok")).await;
     for _ in 0..40 {
-        post_event(&app).await;
+        app.post_update("h-1").await;
     }
     settled(&app, &ok, 20, "succeeded").await;
     let db = open_db(&database_url(&app.dir)).await;
@@ -186,7 +175,7 @@ async fn deliveries_go_on_while_it_prunes() {
         }
     });
     for _ in 0..40 {
-        post_event(&app).await;
+        app.post_update("h-1").await;
     }
     let pruned = pruning.await.unwrap();
     let got = receiver.wait_for(80, Duration::from_secs(20)).await;
@@ -207,7 +196,7 @@ async fn on_postgresql_one_instance_prunes_at_a_time() {
     let app = spawn_app_with(Arc::new(tempfile::tempdir().unwrap()), |_| {}).await;
     let receiver = Receiver::start().await;
     let ok = app.create_receiving("ok", &receiver.url("/ok")).await;
-    post_event(&app).await;
+    app.post_update("h-1").await;
     settled(&app, &ok, 1, "succeeded").await;
     let url = database_url(&app.dir);
     // Another instance in the middle of a batch: it holds the lock.
@@ -248,7 +237,7 @@ async fn the_api_says_how_far_back_history_goes() {
     );
     let receiver = Receiver::start().await;
     let ok = app.create_receiving("ok", &receiver.url("/ok")).await;
-    post_event(&app).await;
+    app.post_update("h-1").await;
     let first = settled(&app, &ok, 1, "succeeded").await;
     let info: Value = app.get("/api/v1/retention").await.json().await.unwrap();
     assert_eq!(info["oldest_delivery_at"], first[0]["created_at"]);

@@ -81,13 +81,6 @@ async fn next_n(rx: &mut mpsc::UnboundedReceiver<Message>, n: usize) -> Vec<Mess
     got
 }
 
-async fn post(app: &TestApp, n: usize) {
-    let r = app
-        .post_json("/api/v1/events", &json!({"type": "resource.update", "action": "update", "resource_type": "host", "resource_id": format!("n-{n}")}))
-        .await;
-    assert_eq!(r.status(), StatusCode::ACCEPTED);
-}
-
 #[tokio::test]
 async fn follows_deliveries_and_resumes_after_the_last_event_id() {
     let app = spawn_app().await;
@@ -95,7 +88,7 @@ async fn follows_deliveries_and_resumes_after_the_last_event_id() {
     let id = app.create_receiving("live", &receiver.url("/ok")).await;
     let other = app.create_receiving("other", &receiver.url("/ok")).await;
     let (mut rx, task) = open(&app, &format!("/api/v1/stream?webhook_id={id}"), None).await;
-    post(&app, 0).await;
+    app.post_update("n-0").await;
     let first = next_n(&mut rx, 2).await;
     assert_eq!(
         (first[0].event.as_str(), first[1].event.as_str()),
@@ -115,8 +108,8 @@ async fn follows_deliveries_and_resumes_after_the_last_event_id() {
 
     // The network drops; two events go by meanwhile.
     task.abort();
-    post(&app, 1).await;
-    post(&app, 2).await;
+    app.post_update("n-1").await;
+    app.post_update("n-2").await;
     receiver.wait_for(6, Duration::from_secs(10)).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (mut rx, _task) = open(&app, &format!("/api/v1/stream?webhook_id={id}"), Some(last)).await;
@@ -138,7 +131,7 @@ async fn follows_deliveries_and_resumes_after_the_last_event_id() {
 
     // Unfiltered, the events themselves come too; a bad Last-Event-ID or topic is refused.
     let (mut all, _t) = open(&app, "/api/v1/stream", None).await;
-    post(&app, 3).await;
+    app.post_update("n-3").await;
     let some = next_n(&mut all, 3).await;
     assert_eq!(some[0].event, "event");
     assert_eq!(some[0].data["resource_id"], "n-3");
@@ -166,7 +159,7 @@ async fn on_postgresql_shows_what_another_instance_did() {
     let receiver = Receiver::start().await;
     let id = a.create_receiving("live", &receiver.url("/ok")).await;
     let (mut rx, _task) = open(&a, &format!("/api/v1/stream?webhook_id={id}"), None).await;
-    post(&b, 0).await;
+    b.post_update("n-0").await;
     let got = next_n(&mut rx, 2).await;
     assert_eq!(got[0].event, "delivery");
     assert_eq!(got[1].event, "attempt");
