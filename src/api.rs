@@ -472,15 +472,17 @@ pub fn silence_path(id: &str) -> String {
     format!("/webhooks/{}/silence", encode(id))
 }
 
-/// A message of the live view: a delivery was queued, or an attempt was made.
+/// A message of the live view: an event was accepted, a delivery was queued, or an attempt was
+/// made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LiveMessage {
+    Event,
     Delivery,
     Attempt,
 }
 
-/// The live view of one webhook (`GET /stream?webhook_id=`, Server-Sent Events) while this value
-/// lives. The browser's `EventSource` sends the session cookie and, when it reconnects by
+/// The live view (`GET /stream`, Server-Sent Events; `filter` as its query pairs: `webhook_id`,
+/// `topic`, or none for everything) while this value lives. The browser's `EventSource` sends the session cookie and, when it reconnects by
 /// itself, `Last-Event-ID`, so nothing is missed across a short drop.
 pub struct LiveStream {
     source: web_sys::EventSource,
@@ -490,14 +492,14 @@ pub struct LiveStream {
 impl LiveStream {
     /// Opens the stream. `on_open` runs when it is connected (again); `on_error(closed)` when it
     /// drops — `closed` when the browser gave up (an error answer) and will not retry by itself;
-    /// `on_message` for each delivery or attempt message.
+    /// `on_message` for each message.
     pub fn open(
-        webhook_id: &str,
+        filter: &[(&str, String)],
         on_open: impl Fn() + 'static,
         on_error: impl Fn(bool) + 'static,
         on_message: impl Fn(LiveMessage) + 'static,
     ) -> Option<Self> {
-        let source = web_sys::EventSource::new(&url(&format!("/stream?webhook_id={}", encode(webhook_id)))).ok()?;
+        let source = web_sys::EventSource::new(&url(&format!("/stream?{}", query_string(filter)))).ok()?;
         let on_message = Rc::new(on_message);
         let mut listeners = Vec::new();
         let mut listen = |name: &str, f: Box<dyn FnMut(web_sys::Event)>| {
@@ -508,7 +510,7 @@ impl LiveStream {
         listen("open", Box::new(move |_| on_open()));
         let probe = source.clone();
         listen("error", Box::new(move |_| on_error(probe.ready_state() == web_sys::EventSource::CLOSED)));
-        for (name, message) in [("delivery", LiveMessage::Delivery), ("attempt", LiveMessage::Attempt)] {
+        for (name, message) in [("event", LiveMessage::Event), ("delivery", LiveMessage::Delivery), ("attempt", LiveMessage::Attempt)] {
             let on_message = on_message.clone();
             listen(name, Box::new(move |_| on_message(message)));
         }

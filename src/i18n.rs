@@ -248,6 +248,8 @@ texts! {
     EmptyHintReadOnly => "Webhooks that an admin adds appear here.", "管理员添加的 WebHook 会显示在这里。";
     // Deleted webhooks and history
     ShowDeleted => "Deleted webhooks", "已删除的 WebHook";
+    QuietFilter => "Activity", "活动";
+    QuietFor => "No event in {n} days", "{n} 天内无事件";
     DeletedWebhooks => "Deleted webhooks", "已删除的 WebHook";
     DeletedAt => "Deleted", "删除时间";
     DeletedBy => "Deleted by", "删除人";

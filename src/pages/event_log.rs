@@ -3,7 +3,7 @@
 //! `/events?id=…` shows that one event first (the inbound webhook pages link alerts here).
 
 use crate::api::{self, Loaded, encode};
-use crate::components::Toasts;
+use crate::components::{LiveBadge, Toasts, use_live_stream};
 use crate::components::event_type_picker::event_type_name;
 use crate::i18n::{I18n, T, tr};
 use crate::pages::webhook_detail::delivery_status_text;
@@ -107,8 +107,10 @@ pub fn EventLog() -> impl IntoView {
     let resource_type = RwSignal::new(String::new());
     let result = RwSignal::new(String::new());
     let tick = RwSignal::new(0u32);
-    // Delivery statuses change after the page loads: look again every few seconds.
-    let handle = set_interval_with_handle(move || tick.update(|n| *n += 1), Duration::from_secs(3)).ok();
+    // New events and their deliveries' statuses show as they happen (the live view); a slow
+    // refresh besides, in case the stream is down.
+    let live = use_live_stream(Vec::new(), move || tick.update(|n| *n += 1));
+    let handle = set_interval_with_handle(move || tick.update(|n| *n += 1), Duration::from_secs(30)).ok();
     on_cleanup(move || {
         if let Some(h) = handle {
             h.clear();
@@ -209,6 +211,7 @@ pub fn EventLog() -> impl IntoView {
                         <option value="failed">{tr(T::ResultFailed)}</option>
                     </select>
                 </div>
+                <LiveBadge state=live.state />
             </div>
             {move || match events.get() {
                 None => view! { <p class="loading">{tr(T::Loading)}</p> }.into_any(),

@@ -4,13 +4,12 @@
 
 use crate::api::{self, Loaded, encode};
 use crate::components::event_type_picker::event_type_name;
-use crate::components::{ConfirmDialog, Toasts};
+use crate::components::{ConfirmDialog, LiveBadge, Toasts, use_live_stream};
 use crate::i18n::{I18n, Lang, T, tr};
 use crate::pages::event_log::RouteList;
 use crate::session::Auth;
 use crate::task::Task;
 use leptos::prelude::*;
-use std::time::Duration;
 use webhook_api::{EventRecord, Page, Subscription, Webhook};
 
 /// The name of a topic (or any catalog entry with both names) in `lang`.
@@ -175,7 +174,7 @@ fn TopicItem(topic: Subscription, names: Memo<Vec<(String, String)>>, changes: R
                     })}
                 </dd>
             </dl>
-            {move || test_event.get().map(|event_id| view! { <TestProgress event_id=event_id /> })}
+            {move || test_event.get().map(|event_id| view! { <TestProgress topic_id=topic.with_value(|t| t.id.clone()) event_id=event_id /> })}
             <ConfirmDialog
                 open=Signal::derive(move || impact.with(Option::is_some))
                 title=Signal::derive(tr(T::ConfirmDisableTopic))
@@ -240,17 +239,12 @@ fn ReceiverPicker(topic_id: String, topic_name: Signal<String>, on_pick: Callbac
     }
 }
 
-/// Follows the test event: which webhooks it reached, by which rule, and how it went.
+/// Follows the test event through the topic's live view: which webhooks it reached, by which
+/// rule, and how it went.
 #[component]
-fn TestProgress(event_id: String) -> impl IntoView {
+fn TestProgress(topic_id: String, event_id: String) -> impl IntoView {
     let tick = RwSignal::new(0u32);
-    // Polls for a short while: deliveries settle within seconds or go to retry.
-    let handle = set_interval_with_handle(move || tick.update(|n| *n += 1), Duration::from_millis(1000)).ok();
-    on_cleanup(move || {
-        if let Some(h) = handle {
-            h.clear();
-        }
-    });
+    let live = use_live_stream(vec![("topic", topic_id)], move || tick.update(|n| *n += 1));
     let path = format!("/events/{}", encode(&event_id));
     let record: Loaded<EventRecord> = Loaded::new(move || {
         tick.track();
@@ -258,7 +252,7 @@ fn TestProgress(event_id: String) -> impl IntoView {
     });
     view! {
         <div class="test-progress" role="status" aria-live="polite">
-            <h3>{tr(T::TestEvent)}</h3>
+            <h3>{tr(T::TestEvent)} " " <LiveBadge state=live.state /></h3>
             {move || match record.get() {
                 Some(Ok(r)) => view! { <RouteList routes=r.routes /> }.into_any(),
                 _ => view! { <p class="muted">{tr(T::Sending)}</p> }.into_any(),

@@ -4,6 +4,8 @@
 // are posted through the API as a producer would.
 import { test, expect, unique, createWebhook } from './fixtures';
 import { Receiver } from './receiver';
+import { API_HEADERS } from './paths';
+import { adminState, startServer } from './server';
 import type { APIRequestContext, Page } from '@playwright/test';
 
 let receiver: Receiver;
@@ -141,6 +143,50 @@ test('a webhook whose every attempt fails says when it will be disabled unless a
   expect(Date.parse(auto_disable_at) - Date.parse(failing_since)).toBe(5 * 86_400_000);
 });
 
+test('a webhook failing for --auto-disable-after is disabled with a notice on the list and detail page until acknowledged', async ({ browser, playwright }) => {
+  // A server of its own: seconds instead of days, checked every second.
+  const server = await startServer({ WEBHOOK_AUTO_DISABLE_AFTER: '4s', WEBHOOK_AUTO_DISABLE_INTERVAL: '1s' });
+  const state = await adminState(server.url);
+  const api = await playwright.request.newContext({ baseURL: server.url, storageState: state, extraHTTPHeaders: API_HEADERS });
+  const context = await browser.newContext({ baseURL: server.url, storageState: state });
+  try {
+    receiver.status = 500;
+    const name = unique('Dead');
+    const created = await createWebhook(api, { name, url: receiver.url, enabled: false, event_types: ['resource.update'] });
+    expect((await api.post(`/api/v1/webhooks/${created.id}/enable`)).status()).toBe(200);
+    await postEvent(api, `dead-${Date.now()}`);
+    const page = await context.newPage();
+    await page.goto(`/webhooks/${created.id}`);
+    await expect(page.getByText(/this webhook will be disabled on .+ unless a delivery succeeds/)).toBeVisible();
+    // The server's check runs every second; the notice is there once it has disabled it.
+    const open = async () => (await (await api.get(`/api/v1/webhooks/${created.id}/notices`)).json()).notices.length;
+    await expect.poll(open, { timeout: 15_000 }).toBe(1);
+    await page.reload();
+    const notice = page.getByRole('alert').filter({ hasText: 'Disabled by the server' });
+    await expect(notice).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Enable', exact: true })).toBeVisible();
+
+    await page.goto(`/webhooks?search=${encodeURIComponent(name)}`);
+    const row = page.getByRole('row').filter({ hasText: name });
+    await expect(row).toContainText('auto-disabled');
+    // Routed like any event: the Webhook health topic and the events log have it.
+    const events = await (await api.get('/api/v1/events?type=webhook.auto_disabled')).json();
+    expect(events.results.some((e) => e.resource_id === created.id)).toBe(true);
+
+    await page.goto(`/webhooks/${created.id}`);
+    await notice.getByRole('button', { name: 'Acknowledge' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Notice acknowledged.' })).toBeVisible();
+    await expect(notice).toHaveCount(0);
+    await page.goto(`/webhooks?search=${encodeURIComponent(name)}`);
+    await expect(row).toContainText('Disabled');
+    await expect(row).not.toContainText('auto-disabled');
+  } finally {
+    await context.close();
+    await api.dispose();
+    server.stop();
+  }
+});
+
 test('the detail page says how far back the history goes', async ({ page, request }) => {
   const name = unique('Retention');
   const created = await createWebhook(request, { name, url: receiver.url });
@@ -175,4 +221,37 @@ test('the list shows “paused · N held” beside a paused webhook’s status, 
   });
   expect(scroll, `table scroll width ${scroll} > client width ${client}`).toBeLessThanOrEqual(client);
   expect((await request.post(`/api/v1/webhooks/${created.id}/resume`)).status()).toBe(200);
+});
+
+test('the events page shows a new event and its delivery live, without a reload', async ({ page, request }) => {
+  const name = unique('Events live');
+  await createWebhook(request, { name, url: receiver.url, event_types: ['resource.update'] });
+  await page.goto('/events');
+  await expect(page.getByRole('status').filter({ hasText: /^Live$/ })).toBeVisible();
+  const marker = `events-live-${Date.now()}`;
+  await postEvent(request, marker);
+  const row = page.getByRole('row').filter({ hasText: marker });
+  // The page's fallback refresh is 30 s: only the live view can show it this soon.
+  await expect(row).toBeVisible({ timeout: 2_000 });
+  await expect(row.getByRole('listitem').filter({ hasText: name })).toContainText('Succeeded', { timeout: 3_000 });
+});
+
+test('the list filters the webhooks no event reached in the last N days', async ({ page, request, list }) => {
+  const prefix = unique('Quiet');
+  await createWebhook(request, { name: `${prefix} busy`, url: receiver.url, event_types: ['resource.update'] });
+  await createWebhook(request, { name: `${prefix} idle`, url: receiver.url, event_types: ['host.disk_full'] });
+  await postEvent(request, `quiet-${Date.now()}`);
+  await list.goto(`?search=${encodeURIComponent(prefix)}`);
+  await expect(list.row(`${prefix} busy`)).toBeVisible();
+  await expect(list.row(`${prefix} idle`)).toBeVisible();
+
+  await list.filter('Activity').selectOption({ label: 'No event in 7 days' });
+  await expect(page).toHaveURL(/silent_days=7/);
+  await expect(list.row(`${prefix} idle`)).toBeVisible();
+  await expect(list.row(`${prefix} busy`)).toHaveCount(0);
+  // A shared link keeps it, with a number of days the select does not offer.
+  await list.goto(`?search=${encodeURIComponent(prefix)}&silent_days=12`);
+  await expect(list.filter('Activity')).toHaveValue('12');
+  await expect(list.row(`${prefix} idle`)).toBeVisible();
+  await expect(list.row(`${prefix} busy`)).toHaveCount(0);
 });

@@ -32,6 +32,8 @@ test('routes a topic to webhooks through the picker, tests it, and removes a rec
 
   await item.getByRole('button', { name: 'Test' }).click();
   const progress = item.getByRole('status').filter({ hasText: 'Test event' });
+  // It follows the topic's live view, not a poll.
+  await expect(progress.getByRole('status').filter({ hasText: /^Live$/ })).toBeVisible();
   await expect(progress.getByRole('link', { name: a })).toBeVisible();
   await expect(progress.getByRole('link', { name: b })).toBeVisible();
   await expect(progress.getByText('Succeeded')).toHaveCount(2);

@@ -98,6 +98,10 @@ pub struct WebhookQuery {
     /// `tag=KEY:VALUE`: webhooks with this tag (split at the first `:`, so a key cannot hold one;
     /// `POST /webhooks/search` can name any tag).
     pub tag: Option<(String, String)>,
+    /// `silent_days=N` (1–365): webhooks that got no event in the last N days — no delivery of
+    /// an event was queued for them since (test sends, VALIDATE and drills do not count), however
+    /// old the webhook. History pruned by `--retention` counts as no event.
+    pub silent_days: Option<u32>,
     /// `deleted=true`: the deleted webhooks instead of the live ones (admins only).
     pub deleted: bool,
     pub sort: Sort,
@@ -106,6 +110,9 @@ pub struct WebhookQuery {
     /// 1–100, default 20.
     pub page_size: u32,
 }
+
+/// The longest `silent_days` the list accepts.
+pub const MAX_SILENT_DAYS: u32 = 365;
 
 impl WebhookQuery {
     /// Parses query pairs; unknown keys are ignored, bad values are field errors.
@@ -163,6 +170,12 @@ impl WebhookQuery {
                     }
                     _ => bad("must be KEY:VALUE".into()),
                 },
+                "silent_days" => match value.parse::<u32>() {
+                    Ok(n) if (1..=MAX_SILENT_DAYS).contains(&n) => q.silent_days = Some(n),
+                    _ => bad(format!(
+                        "must be a whole number of days from 1 to {MAX_SILENT_DAYS}"
+                    )),
+                },
                 "sort" => match Sort::parse(value) {
                     Some(s) => q.sort = s,
                     None => bad(format!(
@@ -209,6 +222,9 @@ impl WebhookQuery {
         }
         if let Some((k, v)) = &self.tag {
             out.push(("tag", format!("{k}:{v}")));
+        }
+        if let Some(n) = self.silent_days {
+            out.push(("silent_days", n.to_string()));
         }
         if self.deleted {
             out.push(("deleted", "true".into()));

@@ -12,17 +12,21 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use webhook_api::{EventIn, EventResult, Notice, Severity};
 
-/// How often the check runs.
-const EVERY: Duration = Duration::from_secs(600);
-
-/// Checks every [`EVERY`] until the process ends; `after` zero turns it off.
-pub fn spawn(db: Db, deliverer: Deliverer, after: Duration) -> tokio::task::JoinHandle<()> {
+/// Checks every `every` (`--auto-disable-interval`) until the process ends; `after` zero turns
+/// it off.
+pub fn spawn(
+    db: Db,
+    deliverer: Deliverer,
+    after: Duration,
+    every: Duration,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         if after.is_zero() {
             return;
         }
+        let every = every.max(Duration::from_secs(1));
         loop {
-            tokio::time::sleep(EVERY).await;
+            tokio::time::sleep(every).await;
             if let Err(e) = check(&db, &deliverer, after, OffsetDateTime::now_utc()).await {
                 tracing::warn!(error = %e, "auto-disable check failed; trying again later");
             }

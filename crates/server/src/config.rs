@@ -143,6 +143,10 @@ pub struct Config {
     #[arg(long, env = "WEBHOOK_AUTO_DISABLE_AFTER", default_value = "5d", value_parser = parse_duration)]
     pub auto_disable_after: Duration,
 
+    /// How often the auto-disable check runs.
+    #[arg(long, env = "WEBHOOK_AUTO_DISABLE_INTERVAL", default_value = "10m", value_parser = parse_duration)]
+    pub auto_disable_interval: Duration,
+
     /// Requests per minute one inbound webhook accepts (a burst of as many, refilled evenly);
     /// more are answered 429. 0: no limit.
     #[arg(long, env = "WEBHOOK_INBOUND_RATE_LIMIT", default_value_t = 600)]
@@ -247,6 +251,7 @@ impl Default for Config {
             session_lifetime: AuthSettings::default().lifetime,
             inbound_rate_limit: 600,
             auto_disable_after: Duration::from_secs(5 * 86_400),
+            auto_disable_interval: Duration::from_secs(600),
             retention: crate::retention::RetentionSettings::default().retention,
             retain_bodies: None,
             retention_interval: crate::retention::RetentionSettings::default().interval,

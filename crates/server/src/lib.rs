@@ -89,7 +89,12 @@ pub async fn app(config: &Config) -> Result<Router, StartError> {
     delivery::worker::spawn(db.clone(), deliverer.clone());
     retention::spawn(db.clone(), config.retention_settings());
     drills::spawn(db.clone(), deliverer.clone());
-    auto_disable::spawn(db.clone(), deliverer.clone(), config.auto_disable_after);
+    auto_disable::spawn(
+        db.clone(),
+        deliverer.clone(),
+        config.auto_disable_after,
+        config.auto_disable_interval,
+    );
     Ok(router(
         AppState {
             db,
@@ -182,7 +187,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let worker = delivery::worker::spawn(db.clone(), deliverer.clone());
     retention::spawn(db.clone(), config.retention_settings());
     drills::spawn(db.clone(), deliverer.clone());
-    auto_disable::spawn(db.clone(), deliverer.clone(), config.auto_disable_after);
+    auto_disable::spawn(
+        db.clone(),
+        deliverer.clone(),
+        config.auto_disable_after,
+        config.auto_disable_interval,
+    );
     let app = router(
         AppState {
             db: db.clone(),

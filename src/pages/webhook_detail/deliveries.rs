@@ -1,7 +1,7 @@
 //! The detail page's activity: the success chart, the deliveries (newest first, following the
 //! live view) with every attempt, Redeliver, Recover, and how far back the history goes.
 
-use super::live::{LiveBadge, LiveState};
+use crate::components::{LiveBadge, LiveState};
 use super::verify::VerifySignature;
 use super::{delivery_status_text, local_time};
 use crate::api::{self};

@@ -6,7 +6,6 @@
 mod deliveries;
 mod drill;
 mod history;
-mod live;
 mod notices;
 mod pause;
 mod silence;
@@ -24,7 +23,7 @@ use drill::DrillPanel;
 use history::History;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use live::use_live_stream;
+use crate::components::use_live_stream;
 use notices::NoticesPanel;
 use pause::PausePanel;
 use silence::SilenceReport;
@@ -59,7 +58,7 @@ pub fn WebhookDetail() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     // Bumped by every action, by the live view and by the refresh timer.
     let changes = RwSignal::new(0u32);
-    let live = use_live_stream(id.get_untracked(), move || changes.update(|n| *n += 1));
+    let live = use_live_stream(vec![("webhook_id", id.get_untracked())], move || changes.update(|n| *n += 1));
     let handle = set_interval_with_handle(move || changes.update(|n| *n += 1), REFRESH).ok();
     on_cleanup(move || {
         if let Some(h) = handle {

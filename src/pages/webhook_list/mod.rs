@@ -18,8 +18,9 @@ use toolbar::{DeletedSwitch, Filters, ProjectTagFilters, SearchBox, apply_filter
 use webhook_api::{Webhook, WebhookQuery};
 
 /// The query keys the list understands.
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
     "deleted",
+    "silent_days",
     "search",
     "type",
     "enabled",

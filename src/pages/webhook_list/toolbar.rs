@@ -17,6 +17,9 @@ const SORTS: [(&str, &str, &str); 5] = [
     ("-updated_at", "Recently modified", "最近修改"),
 ];
 
+/// The "no event in N days" choices of the activity filter (any 1–365 works in the URL).
+const QUIET_DAYS: [u32; 3] = [7, 30, 90];
+
 /// Sets one filter of `q` from a select's value ("" clears it).
 pub fn apply_filter(q: &mut WebhookQuery, key: &str, value: &str) {
     let value = Some(value).filter(|v| !v.is_empty());
@@ -31,6 +34,7 @@ pub fn apply_filter(q: &mut WebhookQuery, key: &str, value: &str) {
                 .and_then(|v| v.split_once(':'))
                 .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         }
+        "silent_days" => q.silent_days = value.and_then(|v| v.parse().ok()),
         "deleted" => q.deleted = value == Some("true"),
         "sort" => q.sort = value.and_then(Sort::parse).unwrap_or_default(),
         "page_size" => {
@@ -148,6 +152,17 @@ pub fn Filters(
                 let mut o = vec![all()];
                 let lang = i18n.lang.get();
                 o.extend(EVENT_TYPES.iter().map(|e| (e.0.to_string(), event_type_name(e.0, lang))));
+                o
+            }))}
+            {select("silent_days", T::QuietFilter, Signal::derive(move || query.with(|q| q.silent_days.map(|n| n.to_string()).unwrap_or_default())), Signal::derive(move || {
+                let mut o = vec![all()];
+                // A link may hold another number of days: offered too, so the select shows it.
+                let mut days = QUIET_DAYS.to_vec();
+                if let Some(n) = query.with(|q| q.silent_days).filter(|n| !days.contains(n)) {
+                    days.push(n);
+                    days.sort_unstable();
+                }
+                o.extend(days.into_iter().map(|n| (n.to_string(), i18n.fmt(T::QuietFor, &[("n", &n.to_string())]))));
                 o
             }))}
             {select("sort", T::Sort, Signal::derive(move || query.with(|q| q.sort.to_query())), opts(|i18n| {

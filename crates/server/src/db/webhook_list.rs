@@ -18,11 +18,18 @@ use webhook_api::{Page, SortField, Webhook, WebhookQuery};
 pub async fn list(db: &super::Db, query: &WebhookQuery) -> Result<Page<Webhook>, sqlx::Error> {
     let search = query.search.as_deref().map(Search::new);
     let search = search.as_ref();
+    // One cutoff for the count and the page, so that both agree.
+    let silent_since = query.silent_days.map(|days| {
+        crate::clock::format(
+            time::OffsetDateTime::now_utc() - time::Duration::days(i64::from(days)),
+        )
+    });
+    let silent = silent_since.as_ref();
     let (total, rows) = match db.backend() {
-        super::Backend::Sqlite(store) => count_sqlite(&store.pool, query, search).await?,
+        super::Backend::Sqlite(store) => count_sqlite(&store.pool, query, search, silent).await?,
         super::Backend::Postgres(pool) => {
             let mut count = QueryBuilder::<sqlx::Postgres>::new("SELECT COUNT(*) FROM webhooks");
-            push_filters(&mut count, query, search, Plan::Plain);
+            push_filters(&mut count, query, search, silent, Plan::Plain);
             (count.build_query_scalar().fetch_one(pool).await?, None)
         }
     };
@@ -40,7 +47,7 @@ pub async fn list(db: &super::Db, query: &WebhookQuery) -> Result<Page<Webhook>,
         None => Plan::Plain,
     };
     let results = super::on_db!(db, |pool, pg| select_page(
-        query, search, plan, limit, offset
+        query, search, silent, plan, limit, offset
     )
     .build()
     .try_map(|row| from_row(&row, db.cipher()))
@@ -58,13 +65,15 @@ async fn count_sqlite(
     pool: &SqlitePool,
     query: &WebhookQuery,
     search: Option<&Search>,
+    silent: Option<&String>,
 ) -> Result<(i64, Option<i64>), sqlx::Error> {
     let only_search = query.kind.is_none()
         && query.enabled.is_none()
         && query.status.is_none()
         && query.event_type.is_none()
         && query.project_id.is_none()
-        && query.tag.is_none();
+        && query.tag.is_none()
+        && silent.is_none();
     let (total, rows): (i64, Option<i64>) = match search.and_then(Search::phrase) {
         // The search index holds the live webhooks only and matches exactly what LIKE does, so
         // with no other filter its own count is the answer, without reading any webhook.
@@ -91,7 +100,7 @@ async fn count_sqlite(
                 // index and read every row.
                 count.push(" INDEXED BY webhooks_live_by_id");
             }
-            push_filters(&mut count, query, search, Plan::Drive);
+            push_filters(&mut count, query, search, silent, Plan::Drive);
             count.build_query_as().fetch_one(pool).await?
         }
     };
@@ -102,6 +111,7 @@ async fn count_sqlite(
 fn select_page<'a, DB>(
     query: &'a WebhookQuery,
     search: Option<&'a Search>,
+    silent: Option<&'a String>,
     plan: Plan,
     limit: i64,
     offset: i64,
@@ -114,7 +124,7 @@ where
     i64: Encode<'a, DB> + Type<DB>,
 {
     let mut select = QueryBuilder::<DB>::new(SELECT);
-    push_filters(&mut select, query, search, plan);
+    push_filters(&mut select, query, search, silent, plan);
     let column = match query.sort.field {
         SortField::Name => "name_key",
         SortField::Type => "type",
@@ -218,6 +228,7 @@ fn push_filters<'a, DB>(
     q: &mut QueryBuilder<DB>,
     query: &'a WebhookQuery,
     search: Option<&'a Search>,
+    silent: Option<&'a String>,
     plan: Plan,
 ) where
     DB: Database,
@@ -299,6 +310,15 @@ fn push_filters<'a, DB>(
             .push_bind(event_type.clone())
             .push(")");
         }
+    }
+    if let Some(since) = silent {
+        // One probe of deliveries_by_webhook (webhook_id, created_at) per candidate.
+        q.push(
+            " AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.webhook_id = webhooks.id \
+             AND d.kind = 'event' AND d.created_at >= ",
+        )
+        .push_bind(since.clone())
+        .push(")");
     }
 }
 

@@ -31,6 +31,7 @@ use webhook_api::{
         ("event_type" = Option<String>, Query, description = "A catalog key the webhook subscribes to"),
         ("project_id" = Option<String>, Query, description = "Webhooks of this project"),
         ("tag" = Option<String>, Query, description = "KEY:VALUE: webhooks with this tag (split at the first colon)"),
+        ("silent_days" = Option<u32>, Query, description = "1–365: webhooks no event was queued for in the last N days (test sends, VALIDATE and drills do not count)"),
         ("deleted" = Option<bool>, Query, description = "true: the deleted webhooks instead, most recently deleted first, paged and searched (admins only; the other filters do not apply)"),
         ("sort" = Option<String>, Query, description = "name | type | status | created_at | updated_at, `-` prefix for descending; default -created_at"),
         ("page" = Option<u32>, Query, description = "From 1"),

@@ -50,7 +50,7 @@ async fn held_while_paused_then_sent_in_order_at_the_capped_rate() {
         .unwrap();
     assert_eq!(held.held, 10);
     let listed: Vec<PauseState> = app.get("/api/v1/pauses").await.json().await.unwrap();
-    assert_eq!(listed, [held.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&held));
     let page: Value = app
         .get(&format!("/api/v1/webhooks/{id}/deliveries"))
         .await

@@ -1,5 +1,7 @@
-//! The detail page's live view: follows `GET /stream?webhook_id=` (Server-Sent Events) and tells
-//! the page when its deliveries changed, with a badge that says whether the view is live.
+//! The live view: follows `GET /stream` (Server-Sent Events) — one webhook's deliveries on its
+//! detail page, everything on the events page, one topic's on its Test — and tells the page when
+//! what it shows changed, with a badge that says whether the view is live. The page refetches
+//! what it shows, so a reconnect can neither leave a gap nor show a row twice.
 
 use crate::api::{LiveMessage, LiveStream};
 use crate::i18n::{I18n, T, tr};
@@ -32,27 +34,28 @@ pub struct UseLiveStreamReturn {
 }
 
 struct Live {
-    webhook_id: String,
+    filter: Vec<(&'static str, String)>,
     state: RwSignal<LiveState>,
     on_change: Box<dyn Fn()>,
     /// A refresh is already due (coalescing a burst of messages).
     due: Cell<bool>,
-    /// It was connected before: a reconnect refreshes, in case the browser could not resume.
-    opened: Cell<bool>,
     stream: Cell<Option<LiveStream>>,
 }
 
-/// Follows the live view of `webhook_id` while the calling component lives; `on_change` runs
-/// (at most once per [`COALESCE`]) when one of its deliveries is queued or attempted, and after a
-/// reconnect.
-pub fn use_live_stream(webhook_id: String, on_change: impl Fn() + 'static) -> UseLiveStreamReturn {
+/// Follows the live view while the calling component lives, narrowed by `filter` (the stream's
+/// query pairs: `webhook_id`, `topic`, or none); `on_change` runs (at most once per
+/// [`COALESCE`]) when an event is accepted or a delivery is queued or attempted, and each time
+/// the stream (re)opens.
+pub fn use_live_stream(
+    filter: Vec<(&'static str, String)>,
+    on_change: impl Fn() + 'static,
+) -> UseLiveStreamReturn {
     let state = RwSignal::new(LiveState::Connecting);
     let live = Rc::new(Live {
-        webhook_id,
+        filter,
         state,
         on_change: Box::new(on_change),
         due: Cell::new(false),
-        opened: Cell::new(false),
         stream: Cell::new(None),
     });
     connect(&live);
@@ -65,13 +68,13 @@ pub fn use_live_stream(webhook_id: String, on_change: impl Fn() + 'static) -> Us
 fn connect(live: &Rc<Live>) {
     let (opened, failed, message) = (Rc::downgrade(live), Rc::downgrade(live), Rc::downgrade(live));
     let stream = LiveStream::open(
-        &live.webhook_id,
+        &live.filter,
         move || {
             if let Some(l) = opened.upgrade() {
                 l.state.set(LiveState::Live);
-                if l.opened.replace(true) {
-                    (l.on_change)();
-                }
+                // What happened before the stream was open (between the page's first fetch and
+                // now, or while it was down) is fetched once.
+                (l.on_change)();
             }
         },
         move |closed| {
