@@ -34,10 +34,13 @@ test-rust:
 test-browser:
 	cargo test -p webhook-console --target wasm32-unknown-unknown
 
-# Playwright in headless Chromium against a real webhook-server with a temporary database.
+# Playwright in headless Chromium against a real webhook-server with a temporary database; then
+# the operations spec (live view, pause, auto-disable, drills, retention) once more with the
+# server on PostgreSQL (a throwaway cluster, as for test-rust).
 test-e2e:
 	cargo build -p webhook-server
 	npx playwright test
+	scripts/with-postgres.sh bash -c 'E2E_POSTGRES="$$WEBHOOK_TEST_POSTGRES" npx playwright test tests/e2e/operations.spec.ts'
 
 bench: tools console
 	bench/run.sh

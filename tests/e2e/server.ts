@@ -1,8 +1,13 @@
 // Starting a real webhook-server for the suite: target/debug/webhook-server on 127.0.0.1:0 with a
-// fresh SQLite database and the built console. global-setup starts the suite's server; a test that
-// needs other settings (e.g. a short auto-disable delay) starts one of its own.
+// fresh database and the built console. global-setup starts the suite's server; a test that needs
+// other settings (e.g. a short auto-disable delay) starts one of its own.
+//
+// The database is a SQLite file in a temporary directory, or, when E2E_POSTGRES names a
+// PostgreSQL server (`postgres://USER@HOST:PORT/postgres`; `make test` runs the operations spec
+// that way under scripts/with-postgres.sh), a new database on it, created with psql.
 import { request } from '@playwright/test';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +24,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run cargo build -p webhook-server`);
   if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run trunk build --release');
   const dir = mkdtempSync(join(tmpdir(), 'webhook-e2e-'));
-  const server = spawn(bin, ['--listen', '127.0.0.1:0', '--database-url', `sqlite://${join(dir, 'e2e.db')}`, '--dist', 'dist'], {
+  const server = spawn(bin, ['--listen', '127.0.0.1:0', '--database-url', database(dir), '--dist', 'dist'], {
     // Tests send to receivers on loopback, which the target policy refuses unless allowed.
     // Only loopback is reachable: the example.com URLs of the tests are never contacted.
     env: {
@@ -29,6 +34,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
       WEBHOOK_RETRY_SCHEDULE: '1s,2s',
       WEBHOOK_ADMIN_PASSWORD: adminPassword(),
       RUST_LOG: 'warn',
+      // Every instance on one PostgreSQL database must share the key; one key for all of ours.
+      WEBHOOK_SECRET_KEY: 'ZTJlLXRlc3RzLXNlY3JldC1rZXktMzItYnl0ZXMtISE=',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -56,6 +63,15 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
     stop();
     throw e;
   }
+}
+
+/** A fresh database's URL: a SQLite file in `dir`, or a new database on E2E_POSTGRES. */
+function database(dir: string): string {
+  const server = process.env.E2E_POSTGRES;
+  if (!server) return `sqlite://${join(dir, 'e2e.db')}`;
+  const name = `webhook_e2e_${randomBytes(6).toString('hex')}`;
+  execFileSync('psql', [server, '-v', 'ON_ERROR_STOP=1', '-qc', `CREATE DATABASE ${name}`]);
+  return server.replace(/\/[^/]*$/, `/${name}`);
 }
 
 /** Signs the first admin in through the API: the browser state (session cookie) to start with. */
