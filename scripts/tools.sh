@@ -17,15 +17,44 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The tools built from source (trunk, wasm-bindgen-cli, wasm-split-cli) build side by side, each
+# into its own log, and without their release profiles' fat LTO and single codegen unit: trunk's
+# fat-LTO link alone took ~10 minutes on one core while the other idled. The tools run for
+# seconds per build; what LTO would save them is not worth that.
+export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+LOGS=$(mktemp -d)
+trap 'rm -rf "$LOGS"' EXIT
+JOBS=()
+# Runs "$@" in the background as job NAME, its output in $LOGS/NAME.log.
+start() {
+  local name=$1
+  shift
+  ("$@") >"$LOGS/$name.log" 2>&1 &
+  JOBS+=("$name:$!")
+}
+# Waits for every job; prints the log of each that failed and fails.
+finish() {
+  local failed=0 job
+  for job in "${JOBS[@]}"; do
+    if ! wait "${job#*:}"; then
+      say "installing ${job%%:*} failed:"
+      cat "$LOGS/${job%%:*}.log"
+      failed=1
+    fi
+  done
+  JOBS=()
+  return "$failed"
+}
+
 if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
   say "installing trunk $TRUNK_VERSION (takes a few minutes)"
-  cargo install --locked "trunk@$TRUNK_VERSION"
+  start trunk cargo install --locked "trunk@$TRUNK_VERSION"
 fi
 
-if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
+install_wasm_bindgen() {
   # `cargo install --locked wasm-bindgen-cli` fails on its pinned webpki-roots; build it from its
   # own source with that one dependency moved back.
-  say "installing wasm-bindgen-cli $WB_VERSION (takes a few minutes)"
+  local tmp src
   tmp=$(mktemp -d)
   mkdir -p "$tmp/fetch/src"
   printf '[package]\nname = "fetch"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\nwasm-bindgen-cli = "=%s"\n' \
@@ -36,40 +65,53 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
   cp -r "$src" "$tmp/cli"
   (cd "$tmp/cli" && cargo update -q -p webpki-roots --precise 1.0.10 && cargo install --locked --path .)
   rm -rf "$tmp"
+}
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
+  say "installing wasm-bindgen-cli $WB_VERSION (takes a few minutes)"
+  start wasm-bindgen-cli install_wasm_bindgen
 fi
 
 # Splits the console's wasm at its lazy routes (scripts/split.mjs); the splitter cargo-leptos uses.
 if ! cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
   say "installing wasm-split-cli (wasm_split_cli_support $WASM_SPLIT_VERSION, about a minute)"
-  cargo install --locked "wasm_split_cli_support@$WASM_SPLIT_VERSION" --features build-binary
+  start wasm-split-cli cargo install --locked "wasm_split_cli_support@$WASM_SPLIT_VERSION" --features build-binary
 fi
 
 MODE=${1:-build}
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ]; then
   say "installing npm packages (binaryen's wasm-opt, Playwright without any browser download)"
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+  start npm env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi
 
 if [ "$MODE" = test ]; then
+  PIP=()
   # The Standard Webhooks reference verifier checks our signatures in the server tests.
-  if ! python3 -c 'import standardwebhooks' 2>/dev/null; then
-    say "installing the standardwebhooks reference library (PyPI)"
-    python3 -m pip install -q standardwebhooks
-  fi
+  python3 -c 'import standardwebhooks' 2>/dev/null || PIP+=(standardwebhooks)
   # Prometheus' own parser reads /metrics in the server tests.
-  if ! python3 -c 'import prometheus_client' 2>/dev/null; then
-    say "installing the Prometheus client library (PyPI) for its text-format parser"
-    python3 -m pip install -q prometheus_client
+  python3 -c 'import prometheus_client' 2>/dev/null || PIP+=(prometheus_client)
+  if [ ${#PIP[@]} -gt 0 ]; then
+    say "installing from PyPI: ${PIP[*]} (reference verifier, Prometheus text-format parser)"
+    start pip python3 -m pip install -q "${PIP[@]}"
   fi
-  # The real sender of the inbound-webhook tests (a plain process; no systemd needed).
-  if [ ! -x /usr/bin/prometheus-alertmanager ]; then
-    say "installing Prometheus Alertmanager from Debian"
-    apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus-alertmanager
-  fi
-  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-    say "installing Chromium and ChromeDriver from Debian"
-    apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+  # Debian packages, in one apt-get run (apt takes one lock): the real sender of the
+  # inbound-webhook tests (a plain process; no systemd needed), the browser of the console tests,
+  # and PostgreSQL for the second backend's run (scripts/with-postgres.sh would install it later).
+  # Alertmanager without its recommends (a web UI's assets), the others as Debian means them.
+  DEB=() BARE=()
+  [ -x /usr/bin/prometheus-alertmanager ] || BARE+=(prometheus-alertmanager)
+  [ -x /usr/bin/chromium ] || DEB+=(chromium)
+  [ -x /usr/bin/chromedriver ] || DEB+=(chromium-driver)
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || DEB+=(postgresql)
+  if [ $((${#DEB[@]} + ${#BARE[@]})) -gt 0 ]; then
+    say "installing from Debian: ${DEB[*]} ${BARE[*]}"
+    apt_install() {
+      apt-get update -q
+      export DEBIAN_FRONTEND=noninteractive
+      [ ${#DEB[@]} -eq 0 ] || apt-get install -y -q "${DEB[@]}"
+      [ ${#BARE[@]} -eq 0 ] || apt-get install -y -q --no-install-recommends "${BARE[@]}"
+    }
+    start apt apt_install
   fi
 fi
+
+finish
