@@ -2,14 +2,15 @@
 // a sideways scroll; at 768 px every action is still reachable.
 import { test, expect, unique, createWebhook } from './fixtures';
 
-/** A webhook whose columns are as wide as they get: a long name, URL and several event types. */
-async function wideRow(request: Parameters<typeof createWebhook>[0]) {
+/** A webhook whose columns are as wide as they get: a long name, URL and several event types;
+ * bearer auth by default, or `auth` (none: the widest label, "Unauthentication"). */
+async function wideRow(request: Parameters<typeof createWebhook>[0], auth: Record<string, string> | undefined = { type: 'bearer', token: 'tok-0123456789abcdefXYZ' }) {
   const name = unique('Layout very long webhook name for the operations pager');
   await createWebhook(request, {
     name,
     url: `https://hooks.example.com/${'segment/'.repeat(12)}notify?token=abcdefghijklmnop`,
     event_types: ['host.lost_connection', 'host.recovery_timeout', 'resource.update'],
-    auth: { type: 'bearer', token: 'tok-0123456789abcdefXYZ' },
+    ...(auth ? { auth } : {}),
   });
   return name;
 }
@@ -28,8 +29,8 @@ async function fit(page: import('@playwright/test').Page, name: string) {
   }, name);
 }
 
-test('at 1280 px the table needs no sideways scroll and every row action is visible', async ({ page, request, list }) => {
-  const name = await wideRow(request);
+for (const [label, auth] of [['bearer', undefined], ['no', { type: 'none' }]] as const) test(`at 1280 px the table needs no sideways scroll and every row action is visible (${label} auth)`, async ({ page, request, list }) => {
+  const name = await wideRow(request, auth);
   await page.setViewportSize({ width: 1280, height: 800 });
   await list.goto(`?search=${encodeURIComponent(name)}`);
   await expect(list.row(name)).toBeVisible();
