@@ -6,6 +6,8 @@
 # auth, no password); the script exits with CMD's exit code.
 # Installs Debian's postgresql if no /usr/lib/postgresql/*/bin/initdb exists. It never uses the
 # system's postgres service: the cluster lives in a temporary directory on a free port.
+# WITH_POSTGRES_DURABLE=1 keeps PostgreSQL's durable defaults (fsync, synchronous_commit and
+# full_page_writes on): what the delivery bench compares at the durable setting.
 set -euo pipefail
 
 say() { printf '==> %s\n' "$*"; }
@@ -81,13 +83,15 @@ if ! as_pg "$BIN/initdb" -D "$DIR/data" -A trust -U postgres -E UTF8 --locale=C 
   exit 1
 fi
 
-# fsync, synchronous_commit and full_page_writes are off: the cluster is thrown away afterwards, so
-# durability does not matter and the tests run faster. The socket goes into $DIR (the postgres
+# fsync, synchronous_commit and full_page_writes are off unless WITH_POSTGRES_DURABLE=1: the
+# cluster is thrown away afterwards, so durability does not matter and the tests run faster. The socket goes into $DIR (the postgres
 # user's), not /var/run/postgresql. A port taken between free_port and the start is retried.
+DURABILITY="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+[ "${WITH_POSTGRES_DURABLE:-}" = 1 ] && DURABILITY="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
 for attempt in 1 2 3; do
   PORT=$(free_port)
   if as_pg "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/log" -w -s \
-    -o "-k $DIR -p $PORT -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-k $DIR -p $PORT -c listen_addresses=127.0.0.1 -c max_connections=300 $DURABILITY" \
     start; then
     break
   fi
