@@ -69,6 +69,9 @@ use sqlx::{Postgres, Row, Sqlite, Transaction};
 pub struct Db {
     backend: Backend,
     cipher: std::sync::Arc<cipher::Cipher>,
+    /// Bumped when this process committed rows to the live view's journal, or (PostgreSQL) was
+    /// told that any instance did: what `GET /stream` readers wait on ([`Db::journal_changes`]).
+    journal: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 /// The connection pool of either backend.
@@ -88,8 +91,16 @@ impl Backend {
 /// A transaction on either backend; dropped without [`Tx::commit`], it rolls back. On SQLite it
 /// holds the process's write turn ([`sqlite::Store`]) until it ends.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>, sqlite::WriteTurn),
+    Sqlite(Transaction<'static, Sqlite>, sqlite::WriteTurn, Journaled),
     Postgres(Transaction<'static, Postgres>),
+}
+
+/// Whether a SQLite transaction wrote to the live view's journal: its commit then wakes the
+/// process's stream readers. (On PostgreSQL the journal's writers `NOTIFY` every instance.)
+#[derive(Debug)]
+pub struct Journaled {
+    wake: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
+    pub(crate) appended: bool,
 }
 
 /// Expands `$body` once per backend with `$pool` the concrete sqlx pool (`&SqlitePool` or
@@ -117,7 +128,7 @@ macro_rules! on_db {
 macro_rules! on_tx {
     ($tx:expr, |$conn:ident, $pg:ident| $body:expr) => {
         match $tx {
-            $crate::db::Tx::Sqlite(t, _) => {
+            $crate::db::Tx::Sqlite(t, ..) => {
                 #[allow(unused_variables)]
                 let $pg = false;
                 let $conn = &mut **t;
@@ -228,7 +239,17 @@ impl Db {
         Self {
             backend,
             cipher: std::sync::Arc::new(cipher),
+            journal: std::sync::Arc::new(tokio::sync::watch::channel(0).0),
         }
+    }
+
+    /// Changes when rows may have been added to the live view's journal (see [`Db`]).
+    pub fn journal_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.journal.subscribe()
+    }
+
+    pub(crate) fn journal_sender(&self) -> std::sync::Arc<tokio::sync::watch::Sender<u64>> {
+        self.journal.clone()
     }
 
     pub fn backend(&self) -> &Backend {
@@ -252,7 +273,15 @@ impl Db {
         Ok(match &self.backend {
             Backend::Sqlite(store) => {
                 let turn = store.write_turn().await;
-                Tx::Sqlite(store.pool.begin_with("BEGIN IMMEDIATE").await?, turn)
+                let journaled = Journaled {
+                    wake: self.journal.clone(),
+                    appended: false,
+                };
+                Tx::Sqlite(
+                    store.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    turn,
+                    journaled,
+                )
             }
             Backend::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
@@ -309,10 +338,20 @@ impl Tx {
 
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Tx::Sqlite(t, _turn) => t.commit().await,
+            Tx::Sqlite(t, _turn, journaled) => {
+                t.commit().await?;
+                if journaled.appended {
+                    wake_journal(&journaled.wake);
+                }
+                Ok(())
+            }
             Tx::Postgres(t) => t.commit().await,
         }
     }
+}
+
+fn wake_journal(wake: &tokio::sync::watch::Sender<u64>) {
+    wake.send_modify(|n| *n = n.wrapping_add(1));
 }
 
 /// A value stored in a JSON text column. The types stored are plain data (maps, lists,

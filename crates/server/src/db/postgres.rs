@@ -46,9 +46,16 @@ pub async fn open(url: &str, max_connections: u32) -> Result<PgPool, OpenError> 
     Ok(pool)
 }
 
-/// Wakes `wake` whenever any instance announces deliveries on [`CHANNEL`], for as long as the
-/// process runs. A lost connection is re-established; meanwhile the worker polls.
-pub fn spawn_listener(pool: PgPool, wake: Arc<Notify>) -> tokio::task::JoinHandle<()> {
+/// Wakes `wake` whenever any instance announces deliveries on [`CHANNEL`], and the live view's
+/// readers (`journal`) when one announces journal rows on [`super::stream::CHANNEL`], for as
+/// long as the process runs. A lost connection is re-established; meanwhile the worker and the
+/// readers poll.
+pub fn spawn_listener(
+    pool: PgPool,
+    wake: Arc<Notify>,
+    journal: Arc<tokio::sync::watch::Sender<u64>>,
+) -> tokio::task::JoinHandle<()> {
+    let journal_changed = move || journal.send_modify(|n| *n = n.wrapping_add(1));
     tokio::spawn(async move {
         loop {
             let mut listener = match PgListener::connect_with(&pool).await {
@@ -59,18 +66,21 @@ pub fn spawn_listener(pool: PgPool, wake: Arc<Notify>) -> tokio::task::JoinHandl
                     continue;
                 }
             };
-            if let Err(e) = listener.listen(CHANNEL).await {
+            if let Err(e) = listener.listen_all([CHANNEL, super::stream::CHANNEL]).await {
                 tracing::warn!(error = %e, "cannot listen for new deliveries; polling");
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }
             loop {
                 match listener.recv().await {
-                    Ok(_) => wake.notify_one(),
+                    Ok(n) if n.channel() == CHANNEL => wake.notify_one(),
+                    Ok(_) => journal_changed(),
                     Err(e) => {
                         tracing::warn!(error = %e, "lost the notification connection");
-                        // Work announced meanwhile is found by the next look at the outbox.
+                        // Work announced meanwhile is found by the next look at the outbox,
+                        // journal rows by the readers' next look.
                         wake.notify_one();
+                        journal_changed();
                         break;
                     }
                 }

@@ -3,6 +3,10 @@
 //! SQLite writers take turns anyway; on PostgreSQL each writer takes a transaction-level
 //! advisory lock before its rows, so a reader that has seen `seq` N never later finds an
 //! N − 1 committed behind it (no gaps after a `Last-Event-ID`).
+//!
+//! Readers wait for news on [`Db::journal_changes`]: a SQLite transaction that appended wakes
+//! them when it commits; on PostgreSQL the writer's `NOTIFY` on [`CHANNEL`] is delivered to every
+//! instance at commit (`LISTEN` in `db::postgres::spawn_listener`).
 
 use super::{Cols, Db, Tx, json, on_db, on_tx};
 use serde_json::Value;
@@ -10,6 +14,8 @@ use sqlx::QueryBuilder;
 
 /// The journal's writers' lock on PostgreSQL ("wc-stream").
 const LOCK: i64 = 0x7763_2d73_7472_6561;
+/// The PostgreSQL channel on which writers announce journal rows.
+pub const CHANNEL: &str = "webhook_stream";
 /// Rows per statement.
 const ROWS: usize = 500;
 
@@ -44,15 +50,16 @@ pub async fn append(tx: &mut Tx, at: &str, entries: &[Entry]) -> Result<(), sqlx
     if entries.is_empty() {
         return Ok(());
     }
-    on_tx!(tx, |conn, pg| if pg {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+    match tx {
+        Tx::Sqlite(_, _, journaled) => journaled.appended = true,
+        // The lock, and the notice every instance gets when (and only if) this commits.
+        Tx::Postgres(t) => sqlx::query("SELECT pg_advisory_xact_lock($1), pg_notify($2, '')")
             .bind(LOCK)
-            .execute(&mut *conn)
+            .bind(CHANNEL)
+            .execute(&mut **t)
             .await
-            .map(drop)
-    } else {
-        Ok(())
-    })?;
+            .map(drop)?,
+    }
     for chunk in entries.chunks(ROWS) {
         on_tx!(tx, |conn, pg| {
             let mut q =

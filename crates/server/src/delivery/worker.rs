@@ -62,6 +62,7 @@ async fn run(db: Db, deliverer: Deliverer, mut stopping: watch::Receiver<bool>) 
         db::Backend::Postgres(pool) => Some(AbortOnDrop(db::postgres::spawn_listener(
             pool.clone(),
             deliverer.wake.clone(),
+            db.journal_sender(),
         ))),
         db::Backend::Sqlite(_) => None,
     };
