@@ -195,7 +195,9 @@ async function main() {
   // Pads the event so that a delivered body is about 1 KB, like the raw POSTs.
   const PAD = 'x'.repeat(613);
   const RAW_BYTES = 1024;
-  const POSTERS = 2; // chunked POST /events in flight during (a)
+  // POST /events in flight during (a); BENCH_CHUNK=1 BENCH_POSTERS=32 is issue 12's Svix setup
+  // (one message per POST, 32 publishers).
+  const POSTERS = envInt('BENCH_POSTERS', 2, 1, 1024);
 
   // Everything started is stopped on every way out: finally, signals, uncaught errors.
   const cleanups = new Map();
