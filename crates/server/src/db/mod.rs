@@ -40,6 +40,7 @@ pub mod drills;
 pub mod event_log;
 pub mod inbound;
 pub mod inbound_requests;
+mod list_cache;
 pub mod notices;
 pub mod pauses;
 pub mod postgres;
@@ -69,6 +70,7 @@ use sqlx::{Postgres, Row, Sqlite, Transaction};
 pub struct Db {
     backend: Backend,
     cipher: std::sync::Arc<cipher::Cipher>,
+    list_cache: std::sync::Arc<list_cache::ListCache>,
 }
 
 /// The connection pool of either backend.
@@ -228,7 +230,13 @@ impl Db {
         Self {
             backend,
             cipher: std::sync::Arc::new(cipher),
+            list_cache: Default::default(),
         }
+    }
+
+    /// The webhook list's pages kept for reuse ([`list_cache`]).
+    fn list_cache(&self) -> &list_cache::ListCache {
+        &self.list_cache
     }
 
     pub fn backend(&self) -> &Backend {

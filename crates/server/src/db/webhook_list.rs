@@ -14,8 +14,14 @@ use webhook_api::{Page, SortField, Webhook, WebhookQuery};
 /// returns the same rows, the plans only read differently many of them. PostgreSQL keeps
 /// statistics and plans each statement from them: its filters are written plainly
 /// (`Plan::Plain`), and the search's LIKE expression is answered by its trigram indexes
-/// (migration postgres/0001).
+/// (migration postgres/0001). A page computed before is reused while no webhook has changed
+/// since (`list_cache`).
 pub async fn list(db: &super::Db, query: &WebhookQuery) -> Result<Page<Webhook>, sqlx::Error> {
+    super::list_cache::page(db, query, async || find(db, query).await).await
+}
+
+/// [`list`] without the reuse: the count and the page from the database.
+async fn find(db: &super::Db, query: &WebhookQuery) -> Result<Page<Webhook>, sqlx::Error> {
     let search = query.search.as_deref().map(Search::new);
     let search = search.as_ref();
     let (total, rows) = match db.backend() {
