@@ -27,6 +27,10 @@ pub struct ListCache {
 struct State {
     version: i64,
     pages: HashMap<String, Arc<Page<Webhook>>>,
+    /// One lock per key being computed: requests for a page that is not kept yet wait for the
+    /// first one's result instead of all counting at once (64 clients asking for one page of
+    /// 100,000 webhooks would otherwise run 64 counts side by side).
+    computing: HashMap<String, Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl ListCache {
@@ -49,11 +53,21 @@ impl ListCache {
             }
             state.version = version;
             state.pages.clear();
+            state.computing.clear();
         }
         if state.pages.len() >= CAPACITY {
             state.pages.clear();
         }
         state.pages.insert(key, page);
+    }
+
+    /// The lock of computing `key`'s page.
+    fn computing(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.computing.len() >= CAPACITY {
+            state.computing.clear();
+        }
+        state.computing.entry(key.to_string()).or_default().clone()
     }
 }
 
@@ -89,7 +103,8 @@ fn key(query: &WebhookQuery) -> Option<String> {
 
 /// The page of `query`: the kept one while the list's version has not moved, otherwise
 /// `compute`'s, kept when the version read the same before and after it (so no change
-/// committed while it ran, and both of its statements saw that one version).
+/// committed while it ran, and both of its statements saw that one version). Requests for the
+/// same missing page wait for one computation.
 pub async fn page<F>(
     db: &Db,
     query: &WebhookQuery,
@@ -101,13 +116,20 @@ where
     let Some(key) = key(query) else {
         return compute().await;
     };
+    let cache = db.list_cache();
+    if let Some(page) = cache.get(version(db).await?, &key) {
+        return Ok(Page::clone(&page));
+    }
+    let computing = cache.computing(&key);
+    let _turn = computing.lock().await;
+    // Again: the request this one waited for may have kept the page, or a change come meanwhile.
     let before = version(db).await?;
-    if let Some(page) = db.list_cache().get(before, &key) {
+    if let Some(page) = cache.get(before, &key) {
         return Ok(Page::clone(&page));
     }
     let page = compute().await?;
     if version(db).await? == before {
-        db.list_cache().put(before, key, Arc::new(page.clone()));
+        cache.put(before, key, Arc::new(page.clone()));
     }
     Ok(page)
 }
