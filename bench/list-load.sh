@@ -53,10 +53,9 @@ done
 echo
 args=()
 for n in $sizes; do
-  for f in "$results"/*-"$n".json; do
-    [[ -e "$f" ]] || continue
-    b="$(basename "$f" .json)"
-    args+=("${b%-*}=$f")
+  for b in sqlite postgres; do
+    f="$results/$b-$n.json"
+    [[ -e "$f" ]] && args+=("$b=$f")
   done
 done
 node "$root/bench/list-latency.mjs" --compare "${args[@]}"
