@@ -11,8 +11,11 @@
 //              BENCH_WARMUP (default 50), BENCH_CONCURRENCY (fill, default 16),
 //              BENCH_RESULT_JSON (file to write the figures to, for --compare),
 //              BENCH_AFTER_FILL (a shell command run between the fill and the measurement, e.g.
-//                list-latency.sh's VACUUM ANALYZE on PostgreSQL; BENCH_AFTER_FILL_LABEL names it).
-// Node built-ins only.
+//                list-latency.sh's VACUUM ANALYZE on PostgreSQL; BENCH_AFTER_FILL_LABEL names it),
+//              BENCH_MEASURE (latency, the default; or load: wrk rounds, see bench/list-load.mjs),
+//              BENCH_NAMES (varied names, the default for latency; load: `load-N`, the default
+//                for load), BENCH_FILL=0 (no fill: the server already holds BENCH_WEBHOOKS).
+// Node built-ins only (and wrk for BENCH_MEASURE=load).
 
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -20,7 +23,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 if (process.argv[2] === '--compare') {
-  compare(process.argv.slice(3));
+  await compare(process.argv.slice(3));
   process.exit(0);
 }
 
@@ -43,6 +46,19 @@ const WEBHOOKS = envInt('BENCH_WEBHOOKS', 10000, 1, 1_000_000);
 const REQUESTS = envInt('BENCH_REQUESTS', 500, 1, 1_000_000);
 const WARMUP = envInt('BENCH_WARMUP', 50, 0, 100_000);
 const CONCURRENCY = envInt('BENCH_CONCURRENCY', 16, 1, 256);
+/** `latency` (one connection, one request at a time) or `load` (wrk, many connections). */
+const MEASURE = process.env.BENCH_MEASURE ?? 'latency';
+if (!['latency', 'load'].includes(MEASURE)) {
+  console.error('BENCH_MEASURE must be latency or load');
+  process.exit(2);
+}
+/** `varied` names (teams, purposes, regions) or `load` names (`load-0`, `load-1`, …). */
+const NAMES = process.env.BENCH_NAMES ?? (MEASURE === 'load' ? 'load' : 'varied');
+if (!['varied', 'load'].includes(NAMES)) {
+  console.error('BENCH_NAMES must be varied or load');
+  process.exit(2);
+}
+const FILL = process.env.BENCH_FILL !== '0';
 
 const url = new URL(base);
 
@@ -133,7 +149,9 @@ function webhook(i) {
   const region = pick(REGIONS);
   const type = chance(0.4) ? 'alarms' : 'events';
   const style = rand();
-  const name =
+  // `load` names: the issue's `search=load-1` then matches load-1, load-10…19, load-100…199, …
+  // (1,111 of 2,000 webhooks; 11,111 of 100,000). The random sequence is the same either way.
+  const name = NAMES === 'load' ? `load-${i}` :
     style < 0.5 ? `${team}-${purpose}-${i}` : style < 0.8 ? `${team[0].toUpperCase()}${team.slice(1)} ${purpose} ${region} #${i}` : `${region}/${team}/${purpose}/${i}`;
   const host = pick(HOSTS);
   const hook = {
@@ -268,15 +286,17 @@ async function signIn() {
 }
 
 await signIn();
-const fillSeconds = await fill();
+const fillSeconds = FILL ? await fill() : 0;
 const check = JSON.parse((await request(undefined, 'GET', '/api/v1/webhooks?page_size=1')).text);
 if (check.total_count !== WEBHOOKS) throw new Error(`expected ${WEBHOOKS} webhooks, the list says ${check.total_count}`);
 const size = (f) => (existsSync(f) ? statSync(f).size : 0);
 const dbSize = dbFile && existsSync(dbFile) ? `, database file ${(size(dbFile) / 1048576).toFixed(1)} MiB + WAL ${(size(`${dbFile}-wal`) / 1048576).toFixed(1)} MiB` : '';
 console.log(
-  `fill: ${WEBHOOKS.toLocaleString('en-US')} webhooks via POST /api/v1/webhooks (created disabled, ~80 % then enabled), ` +
-    `${CONCURRENCY} in flight: ${fillSeconds.toFixed(1)} s (${Math.round(WEBHOOKS / fillSeconds).toLocaleString('en-US')} webhooks/s)` +
-    dbSize,
+  FILL
+    ? `fill: ${WEBHOOKS.toLocaleString('en-US')} webhooks (${NAMES} names) via POST /api/v1/webhooks (created disabled, ~80 % then enabled), ` +
+        `${CONCURRENCY} in flight: ${fillSeconds.toFixed(1)} s (${Math.round(WEBHOOKS / fillSeconds).toLocaleString('en-US')} webhooks/s)` +
+        dbSize
+    : `no fill (BENCH_FILL=0): the server already holds ${WEBHOOKS.toLocaleString('en-US')} webhooks${dbSize}`,
 );
 
 let afterFill = null;
@@ -285,6 +305,20 @@ if (process.env.BENCH_AFTER_FILL) {
   execSync(process.env.BENCH_AFTER_FILL, { stdio: ['ignore', 'inherit', 'inherit'] });
   afterFill = { label: process.env.BENCH_AFTER_FILL_LABEL || process.env.BENCH_AFTER_FILL, seconds: (performance.now() - start) / 1000 };
   console.log(`after the fill: ${afterFill.label}: ${afterFill.seconds.toFixed(1)} s`);
+}
+
+if (MEASURE === 'load') {
+  const { measureLoad } = await import('./list-load.mjs');
+  const result = await measureLoad({
+    base,
+    authorization: auth.authorization,
+    request: (method, path) => request(undefined, method, path),
+  });
+  if (process.env.BENCH_RESULT_JSON) {
+    const out = { ...result, webhooks: WEBHOOKS, names: NAMES, concurrency: CONCURRENCY, fill_seconds: fillSeconds, after_fill: afterFill };
+    writeFileSync(process.env.BENCH_RESULT_JSON, `${JSON.stringify(out, null, 2)}\n`);
+  }
+  process.exit(0);
 }
 
 const { samples, info } = await measure();
@@ -335,7 +369,7 @@ function printTable(cols, rows) {
 }
 
 /** The runs of `args` (LABEL=RESULT.json, as BENCH_RESULT_JSON wrote them) side by side. */
-function compare(args) {
+async function compare(args) {
   const runs = args.map((arg) => {
     const eq = arg.indexOf('=');
     if (eq < 1) {
@@ -345,6 +379,11 @@ function compare(args) {
     return { label: arg.slice(0, eq), ...JSON.parse(readFileSync(arg.slice(eq + 1), 'utf8')) };
   });
   if (runs.length === 0) return;
+  if (runs.some((r) => r.mode === 'load')) {
+    const { compareLoad } = await import('./list-load.mjs');
+    compareLoad(runs);
+    return;
+  }
   const first = runs[0];
   console.log(
     `summary: ${first.webhooks.toLocaleString('en-US')} webhooks, ${first.requests} requests per query; ` +

@@ -22,6 +22,8 @@
 #              BENCH_PG_ANALYZE (default 1: VACUUM ANALYZE the PostgreSQL database between the fill
 #                and the measurement, the state autovacuum reaches soon after a bulk load; 0: measure
 #                the database as the fill left it, possibly without any statistics yet),
+#              BENCH_MEASURE=load (wrk rounds instead of sequential latency: bench/list-load.sh),
+#              BENCH_RESULT_DIR (write each backend's figures to DIR/BACKEND-WEBHOOKS.json),
 #              BENCH_KEEP_DB=1 (keep the SQLite file and the PostgreSQL database afterwards, and
 #                say where they are, e.g. to EXPLAIN the list's statements on them).
 set -euo pipefail
@@ -117,6 +119,9 @@ pg_url() {
 
 # Starts the server on database URL $1 and sets $base to its address.
 start_server() {
+  # Emptied here, not only by the redirection below (which runs in the child, possibly after the
+  # first look for the address): a previous backend's line must not be read as this server's.
+  : >"$work/server.out"
   WEBHOOK_ADMIN_PASSWORD="$admin_password" WEBHOOK_SECRET_KEY="$(head -c 32 /dev/urandom | base64)" \
   "$server" --listen 127.0.0.1:0 --database-url "$1" --dist "$dist" \
     >"$work/server.out" 2>"$work/server.err" &
@@ -146,7 +151,7 @@ start_server() {
 # Runs the fill and the measurement against the server at $base; extra arguments go to the .mjs.
 run_bench() {
   # In the background and waited for, so INT/TERM run the trap at once, not after node finishes.
-  node "$root/bench/list-latency.mjs" "$base" "$@" &
+  BENCH_SERVER_PID="$server_pid" node "$root/bench/list-latency.mjs" "$base" "$@" &
   bench_pid=$!
   local status=0
   wait "$bench_pid" || status=$?
@@ -161,7 +166,11 @@ results=()
 for backend in "$@"; do
   # Each backend's result, for the summary (BENCH_RESULT_JSON is read by the .mjs).
   export BENCH_RESULT_JSON=""
-  if [[ -n "$several" ]]; then
+  if [[ -n "${BENCH_RESULT_DIR:-}" ]]; then
+    # Kept for the caller (bench/list-load.sh sums up several sizes).
+    BENCH_RESULT_JSON="$BENCH_RESULT_DIR/$backend-${BENCH_WEBHOOKS:-10000}.json"
+    results+=("$backend=$BENCH_RESULT_JSON")
+  elif [[ -n "$several" ]]; then
     BENCH_RESULT_JSON="$work/$backend.json"
     results+=("$backend=$BENCH_RESULT_JSON")
   fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Every benchmark, in order: the console's first-load weight, the list endpoint's latency, then
-# delivery throughput and latency (SQLite, PostgreSQL with one and three instances) against the raw
-# signed-POST rate.
+# Every benchmark, in order: the console's first-load weight, the list endpoint's latency and its
+# throughput under load, then delivery throughput and latency (SQLite, PostgreSQL with one and
+# three instances) against the raw signed-POST rate.
 # `make bench` runs this after building the console (dist/) in release mode.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -10,6 +10,9 @@ node bench/first-load.mjs
 echo
 echo "== list latency (release webhook-server, SQLite and PostgreSQL) =="
 scripts/with-postgres.sh bench/list-latency.sh
+echo
+echo "== the list under load (wrk; release webhook-server, SQLite and PostgreSQL) =="
+scripts/with-postgres.sh bench/list-load.sh
 echo
 echo "== delivery (release webhook-server on SQLite and on PostgreSQL ×1 / ×3, local receiver) =="
 # The PostgreSQL cases need a server: BENCH_POSTGRES when set, else a throwaway cluster that

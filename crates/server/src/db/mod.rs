@@ -40,6 +40,7 @@ pub mod drills;
 pub mod event_log;
 pub mod inbound;
 pub mod inbound_requests;
+mod list_cache;
 pub mod notices;
 pub mod pauses;
 pub mod postgres;
@@ -72,6 +73,7 @@ pub struct Db {
     /// Bumped when this process committed rows to the live view's journal, or (PostgreSQL) was
     /// told that any instance did: what `GET /stream` readers wait on ([`Db::journal_changes`]).
     journal: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
+    list_cache: std::sync::Arc<list_cache::ListCache>,
 }
 
 /// The connection pool of either backend.
@@ -240,6 +242,7 @@ impl Db {
             backend,
             cipher: std::sync::Arc::new(cipher),
             journal: std::sync::Arc::new(tokio::sync::watch::channel(0).0),
+            list_cache: Default::default(),
         }
     }
 
@@ -250,6 +253,11 @@ impl Db {
 
     pub(crate) fn journal_sender(&self) -> std::sync::Arc<tokio::sync::watch::Sender<u64>> {
         self.journal.clone()
+    }
+
+    /// The webhook list's pages kept for reuse ([`list_cache`]).
+    fn list_cache(&self) -> &list_cache::ListCache {
+        &self.list_cache
     }
 
     pub fn backend(&self) -> &Backend {

@@ -1,8 +1,9 @@
 //! `GET /api/v1/webhooks` (search, filters, sort, pages) and `GET /api/v1/webhooks/stat`.
 
-use crate::helpers::{TestApp, expect_error, spawn_app, webhook_body};
+use crate::helpers::{TestApp, expect_error, spawn_app, spawn_app_in, webhook_body};
 use reqwest::StatusCode;
 use serde_json::json;
+use std::sync::Arc;
 use webhook_api::{Page, Webhook, WebhookStat};
 
 async fn list(app: &TestApp, query: &[(&str, &str)]) -> Page<Webhook> {
@@ -558,4 +559,73 @@ async fn every_filter_sort_and_page_matches_filtering_all_webhooks() {
             }
         }
     }
+}
+
+/// Pages are kept and served again (src/db/list_cache.rs) only while nothing in them changed:
+/// two servers on one database, each change made through one, each page read through the other
+/// after it had already served that page.
+#[tokio::test]
+async fn a_page_served_again_shows_every_change_made_through_any_server() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let a = spawn_app_in(dir.clone()).await;
+    let b = spawn_app_in(dir).await;
+    let one = a.create_named("alpha one").await;
+    a.create_named("alpha two").await;
+    let by_name = [("search", "alpha"), ("sort", "name")];
+    let lost = [("event_type", "host.recovered"), ("search", "alpha")];
+    for app in [&a, &b] {
+        assert_eq!(
+            names(&list(app, &by_name).await),
+            ["alpha one", "alpha two"]
+        );
+        assert_eq!(list(app, &lost).await.total_count, 0);
+    }
+
+    // A column only (disable), through b; a serves the page again.
+    assert_eq!(
+        b.post(&format!("/api/v1/webhooks/{}/disable", one.id))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let page = list(&a, &by_name).await;
+    assert_eq!(names(&page), ["alpha one", "alpha two"]);
+    assert!(!page.results[0].enabled);
+
+    // Event types and tags (their own tables), through a; b counts again.
+    let current: Webhook = b
+        .get(&format!("/api/v1/webhooks/{}", one.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut edit = serde_json::to_value(current.to_input()).unwrap();
+    edit["event_types"] = json!(["host.recovered"]);
+    edit["tags"] = json!({"region": "eu"});
+    assert_eq!(
+        a.put_json(&format!("/api/v1/webhooks/{}", one.id), &edit)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(names(&list(&b, &lost).await), ["alpha one"]);
+    assert_eq!(
+        names(&list(&b, &[("tag", "region:eu")]).await),
+        ["alpha one"]
+    );
+
+    // A new webhook through b, a deletion through a: the other's count follows.
+    b.create_named("alpha three").await;
+    assert_eq!(list(&a, &by_name).await.total_count, 3);
+    assert_eq!(
+        a.delete(&format!("/api/v1/webhooks/{}", one.id))
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        names(&list(&b, &by_name).await),
+        ["alpha three", "alpha two"]
+    );
+    assert_eq!(list(&b, &lost).await.total_count, 0);
 }
