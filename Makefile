@@ -5,13 +5,13 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO_TERM_COLOR ?= never
 
-.PHONY: run test tools tools-test console test-rust test-browser test-e2e bench clean
+.PHONY: run test tools tools-test console test-rust test-openapi test-browser test-e2e bench clean
 
 run: tools console
 	cargo build --release -p webhook-server
 	./target/release/webhook-server --dist dist
 
-test: tools-test test-rust test-browser console test-e2e
+test: tools-test test-rust test-openapi test-browser console test-e2e
 
 tools:
 	scripts/tools.sh build
@@ -29,6 +29,11 @@ console:
 test-rust:
 	cargo test -p webhook-api -p webhook-server
 	scripts/with-postgres.sh cargo test -p webhook-server --test api
+
+# The API against its own OpenAPI document: schemathesis --checks all, a fixed seed, the server
+# only reaching loopback (scripts/schemathesis.sh).
+test-openapi:
+	scripts/schemathesis.sh
 
 # Console components and unit tests in headless Chromium (wasm-bindgen-test).
 test-browser:

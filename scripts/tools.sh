@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 WASM_SPLIT_VERSION=0.2.4
+SCHEMATHESIS_VERSION=4.32.5
 # wasm-bindgen-cli must equal the wasm-bindgen of Cargo.lock.
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3; exit}' Cargo.lock)
 
@@ -89,8 +90,11 @@ if [ "$MODE" = test ]; then
   python3 -c 'import standardwebhooks' 2>/dev/null || PIP+=(standardwebhooks)
   # Prometheus' own parser reads /metrics in the server tests.
   python3 -c 'import prometheus_client' 2>/dev/null || PIP+=(prometheus_client)
+  # schemathesis checks the API against its OpenAPI document (scripts/schemathesis.sh).
+  schemathesis --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION" \
+    || PIP+=("schemathesis==$SCHEMATHESIS_VERSION")
   if [ ${#PIP[@]} -gt 0 ]; then
-    say "installing from PyPI: ${PIP[*]} (reference verifier, Prometheus text-format parser)"
+    say "installing from PyPI: ${PIP[*]} (reference verifier, Prometheus text-format parser, API fuzzer)"
     start pip python3 -m pip install -q "${PIP[@]}"
   fi
   # Debian packages, in one apt-get run (apt takes one lock): the real sender of the
@@ -101,6 +105,9 @@ if [ "$MODE" = test ]; then
   [ -x /usr/bin/prometheus-alertmanager ] || BARE+=(prometheus-alertmanager)
   [ -x /usr/bin/chromium ] || DEB+=(chromium)
   [ -x /usr/bin/chromedriver ] || DEB+=(chromium-driver)
+  # scripts/schemathesis.sh signs in and makes its fixtures with them.
+  [ -x /usr/bin/curl ] || DEB+=(curl)
+  [ -x /usr/bin/jq ] || DEB+=(jq)
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || DEB+=(postgresql)
   if [ $((${#DEB[@]} + ${#BARE[@]})) -gt 0 ]; then
     say "installing from Debian: ${DEB[*]} ${BARE[*]}"

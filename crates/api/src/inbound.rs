@@ -187,7 +187,7 @@ pub struct PluginOption {
     pub help: String,
     pub required: bool,
     /// Shown as the placeholder; used when the option is absent.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub default: Option<Value>,
     /// Integers: the smallest and largest allowed.
     pub min: Option<i64>,

@@ -20,6 +20,7 @@ pub mod subscription;
 pub mod topics;
 pub mod validate;
 pub mod webhook;
+pub mod whole;
 
 pub use auth::*;
 pub use catalog::{EVENT_TYPES, EventCategory, EventTypeInfo};

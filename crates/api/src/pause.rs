@@ -16,7 +16,11 @@ pub const MAX_RESUME_RATE: u32 = 1000;
 #[serde(deny_unknown_fields)]
 pub struct PauseIn {
     /// Deliveries per second, 1–1000; the webhook's last one (10 at first) when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::whole::opt_int"
+    )]
     pub resume_rate: Option<u32>,
 }
 

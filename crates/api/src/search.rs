@@ -35,7 +35,7 @@ pub enum SearchOp {
 pub struct Condition {
     /// A field of the resource (`name`, `state`, `tags.env`, …).
     pub k: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub v: Value,
     #[serde(default)]
     pub o: SearchOp,
@@ -55,9 +55,10 @@ pub struct SearchSort {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SearchPage {
-    #[serde(default = "one")]
+    #[serde(default = "one", deserialize_with = "crate::whole::int")]
     pub start: u64,
     /// 1–1000.
+    #[serde(deserialize_with = "crate::whole::int")]
     pub limit: u64,
 }
 

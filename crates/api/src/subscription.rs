@@ -49,7 +49,11 @@ pub struct SubscriptionIn {
     /// At least one, each once.
     pub severities: Vec<Severity>,
     /// The version this edit started from; a 409 when it is no longer current.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::whole::opt_int"
+    )]
     pub version: Option<i64>,
 }
 
@@ -73,8 +77,9 @@ pub struct SubscriptionTest {
     pub deliveries: u64,
 }
 
-/// The change `GET /subscriptions/impact` is asked about: exactly one of `?disable_webhook=`,
-/// `?delete_webhook=`, `?disable_topic=`.
+/// A change `GET /subscriptions/impact` is asked about: `?disable_webhook=`, `?delete_webhook=`,
+/// `?disable_topic=`. Any number may be combined (each key may repeat): the answer is what they
+/// cut off together; none changes nothing, so nothing is cut off.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImpactChange {
     DisableWebhook(String),
@@ -83,10 +88,10 @@ pub enum ImpactChange {
 }
 
 impl ImpactChange {
-    /// Parses query pairs; anything but exactly one known key with a value is a field error.
+    /// Parses query pairs; unknown keys are ignored, a known key without a value is a field error.
     pub fn from_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<Self, crate::FieldErrors> {
+    ) -> Result<Vec<Self>, crate::FieldErrors> {
         let mut found = Vec::new();
         for (key, value) in pairs {
             let value = value.trim().to_string();
@@ -104,13 +109,7 @@ impl ImpactChange {
             }
             found.push(change);
         }
-        match found.len() {
-            1 => Ok(found.remove(0)),
-            _ => Err(crate::FieldErrors::from([(
-                "query".to_string(),
-                "Give exactly one of disable_webhook, delete_webhook or disable_topic.".to_string(),
-            )])),
-        }
+        Ok(found)
     }
 
     /// The webhook or topic id the change is about.
@@ -229,20 +228,18 @@ mod tests {
     }
 
     #[test]
-    fn impact_needs_exactly_one_change() {
+    fn impact_changes_combine() {
         assert_eq!(
             ImpactChange::from_pairs([("disable_topic", "resource.sync"), ("x", "y")]),
-            Ok(ImpactChange::DisableTopic("resource.sync".into()))
+            Ok(vec![ImpactChange::DisableTopic("resource.sync".into())])
         );
-        assert!(
-            ImpactChange::from_pairs([])
-                .unwrap_err()
-                .contains_key("query")
-        );
-        assert!(
-            ImpactChange::from_pairs([("disable_webhook", "a"), ("delete_webhook", "b")])
-                .unwrap_err()
-                .contains_key("query")
+        assert_eq!(ImpactChange::from_pairs([]), Ok(vec![]));
+        assert_eq!(
+            ImpactChange::from_pairs([("disable_webhook", "a"), ("delete_webhook", " b ")]),
+            Ok(vec![
+                ImpactChange::DisableWebhook("a".into()),
+                ImpactChange::DeleteWebhook("b".into())
+            ])
         );
         assert!(
             ImpactChange::from_pairs([("delete_webhook", " ")])

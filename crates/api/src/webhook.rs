@@ -298,17 +298,17 @@ pub struct WebhookIn {
     pub msg_key: String,
     /// Generic format: extra fields added to every body. None may be named like `msg_key`.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, Value>))]
     pub body: BTreeMap<String, serde_json::Value>,
     /// Catalog keys; at least one.
     pub event_types: Vec<String>,
     #[serde(default = "default_true")]
     pub enabled: bool,
     /// Events per delivery, 1–100.
-    #[serde(default = "default_batch_size")]
+    #[serde(default = "default_batch_size", deserialize_with = "crate::whole::int")]
     pub batch_size: u32,
     /// Seconds to wait for the receiver, 1–60.
-    #[serde(default = "default_timeout")]
+    #[serde(default = "default_timeout", deserialize_with = "crate::whole::int")]
     pub timeout: u32,
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
@@ -318,7 +318,11 @@ pub struct WebhookIn {
     pub project_id: String,
     /// On modify: the version the change was made from. When given and no longer current the
     /// modify fails with 409 instead of overwriting someone else's change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::whole::opt_int"
+    )]
     pub version: Option<i64>,
 }
 
@@ -371,7 +375,7 @@ pub struct Webhook {
     #[serde(default = "default_msg_key")]
     pub msg_key: String,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, Value>))]
     pub body: BTreeMap<String, serde_json::Value>,
     pub event_types: Vec<String>,
     pub enabled: bool,

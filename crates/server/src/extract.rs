@@ -62,8 +62,19 @@ fn is_json(content_type: Option<&header::HeaderValue>) -> bool {
 }
 
 /// Deserializes with the path of the failing field, sorting syntax errors (400) from shape
-/// errors (422).
+/// errors (422). Every body of this API is a JSON object: anything else (an array, which serde
+/// would read into a struct field by field, a string, `null`) is a 422 on `body`.
 pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        None | Some(b'{') => {}
+        Some(_) if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() => {
+            return Err(ApiError::Validation(FieldErrors::from([(
+                "body".to_string(),
+                "Expected a JSON object.".to_string(),
+            )])));
+        }
+        Some(_) => {}
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let err = match serde_path_to_error::deserialize(&mut de) {
         Ok(value) => match de.end() {
@@ -251,8 +262,11 @@ mod tests {
             br#"{"name":"a","name":"b","url":"u","event_types":[]}"#,
         ));
         assert_eq!(f["name"], "This field is given twice.");
-        let f = fields(decode(b"[]"));
-        assert!(f.contains_key("body"), "{f:?}");
+        // Only objects: serde alone would read `[null, null]` into a struct of optional fields.
+        for body in [&b"[]"[..], b"[null, null]", b" \"name\"", b"null", b"1"] {
+            let f = fields(decode(body));
+            assert_eq!(f["body"], "Expected a JSON object.", "{body:?}");
+        }
     }
 
     #[test]

@@ -73,8 +73,12 @@ pub fn search(
                 format!("must be from 1 to {MAX_LIMIT}"),
             );
         }
-        if page.start < 1 {
-            errors.insert("query.page.start".into(), "must be from 1".into());
+        // An int64, as the document says: past any list, and as far as clients count.
+        if !(1..=i64::MAX as u64).contains(&page.start) {
+            errors.insert(
+                "query.page.start".into(),
+                format!("must be from 1 to {}", i64::MAX),
+            );
         }
     }
     if !errors.is_empty() {

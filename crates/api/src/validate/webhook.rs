@@ -26,7 +26,9 @@ pub fn validate_webhook(w: &WebhookIn) -> BTreeMap<&'static str, FieldError> {
         "msg_key",
         required(&w.msg_key).and_then(|_| text(&w.msg_key, MSG_KEY_MAX, true)),
     );
-    check("body", body_fields(&w.body, &w.msg_key));
+    // Only the generic format sends the body fields beside the message under msg_key.
+    let msg_key = w.format.is_generic().then_some(w.msg_key.as_str());
+    check("body", body_fields(&w.body, msg_key));
     match &w.auth {
         Auth::None => {}
         Auth::Basic { username, password } => {
@@ -199,9 +201,10 @@ pub fn tags(t: &BTreeMap<String, String>) -> Result<(), FieldError> {
 }
 
 /// Extra fields of the generic body: few, with sensible names, and none named like `msg_key`.
+/// The extra body fields; with `msg_key` (the generic format) none may be named like it.
 pub fn body_fields(
     body: &BTreeMap<String, serde_json::Value>,
-    msg_key: &str,
+    msg_key: Option<&str>,
 ) -> Result<(), FieldError> {
     if body.len() > BODY_FIELDS_MAX {
         return Err(FieldError::TooMany(BODY_FIELDS_MAX));
@@ -210,7 +213,7 @@ pub fn body_fields(
         if k.trim().is_empty() || text(k, 64, true).is_err() {
             return Err(FieldError::BodyKey);
         }
-        if k == msg_key {
+        if Some(k.as_str()) == msg_key {
             return Err(FieldError::BodyKeyIsMsgKey(k.clone()));
         }
     }
@@ -335,6 +338,10 @@ mod tests {
             validate_webhook(&w)["body"],
             FieldError::BodyKeyIsMsgKey("Msg".into())
         );
+        // Other formats send no body fields: nothing to replace.
+        w.format = crate::PayloadFormat::Slack;
+        assert!(validate_webhook(&w).is_empty());
+        w.format = crate::PayloadFormat::Generic;
         w.msg_key = "text".into();
         assert!(validate_webhook(&w).is_empty());
         w.msg_key = String::new();

@@ -201,8 +201,8 @@ pub fn verify(plugin: &Plugin, version: &str, options: &Value) -> Result<(), Fie
                     errors.insert(field, "At most 256 characters.".into());
                 }
             }
-            (Some(v), OptionKind::Integer) if v.is_i64() => {
-                let n = v.as_i64().unwrap_or_default();
+            (Some(v), OptionKind::Integer) if webhook_api::whole::value_i64(v).is_some() => {
+                let n = webhook_api::whole::value_i64(v).unwrap_or_default();
                 let (lo, hi) = (o.min.unwrap_or(i64::MIN), o.max.unwrap_or(i64::MAX));
                 if n < lo || n > hi {
                     errors.insert(field, format!("Must be from {lo} to {hi}."));
@@ -231,7 +231,7 @@ pub fn init(plugin: &Plugin, version: &str, options: &Value) -> Result<Value, Fi
     verify(plugin, version, options)?;
     let window = options
         .get("dedup_window")
-        .and_then(Value::as_i64)
+        .and_then(webhook_api::whole::value_i64)
         .unwrap_or(DEFAULT_DEDUP_WINDOW);
     Ok(json!({ "duplicate_event_time": window }))
 }

@@ -125,7 +125,7 @@ pub async fn list(
 }
 
 /// What `/search` and `/stat` may name on an inbound webhook.
-const FIELDS: search::Fields = search::Fields {
+pub(crate) const FIELDS: search::Fields = search::Fields {
     keys: &[
         "webhook_id",
         "name",

@@ -14,6 +14,8 @@ pub mod inbound_query;
 pub mod inbound_receive;
 pub mod notices;
 pub mod openapi;
+mod openapi_rules;
+mod openapi_shapes;
 pub mod pauses;
 pub mod send;
 pub mod session;

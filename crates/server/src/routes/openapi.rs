@@ -106,7 +106,8 @@ pub struct ApiDoc;
 /// Adds what every route shares, from the access table (`auth::table`): the two ways to
 /// authenticate (the console's cookie, a bearer API token), each route's security (none for
 /// public routes; the cookie alone for session-only ones), its 401 and 403, and for routes that
-/// read a JSON body its 400 (not JSON) and 413 (over 256 KiB).
+/// read a JSON body its 400 (not JSON) and 413 (over 256 KiB), for routes with parameters the 400
+/// of one that does not parse.
 struct AccessResponses;
 
 impl utoipa::Modify for AccessResponses {
@@ -169,6 +170,12 @@ impl utoipa::Modify for AccessResponses {
                     );
                     add("413", "The body is larger than 256 KiB");
                 }
+                if op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                    add(
+                        "400",
+                        "A path or query parameter is not of its type (`-1` for a number)",
+                    );
+                }
                 let access = access(&method, path, None).unwrap_or(Access::Admin);
                 if access == Access::Public {
                     op.security = Some(vec![SecurityRequirement::default()]);
@@ -193,11 +200,22 @@ impl utoipa::Modify for AccessResponses {
     }
 }
 
+/// The document as served: utoipa's, with the validation rules written in
+/// (`openapi_rules`). Built once.
+pub fn document() -> &'static serde_json::Value {
+    static DOC: std::sync::LazyLock<serde_json::Value> = std::sync::LazyLock::new(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the document is JSON");
+        super::openapi_rules::apply(&mut doc);
+        doc
+    });
+    &DOC
+}
+
 /// Get this API's OpenAPI 3 document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
     responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
-pub async fn get_openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+pub async fn get_openapi() -> Json<&'static serde_json::Value> {
+    Json(document())
 }
 
 /// The routes of this resource, relative to `/api/v1`.

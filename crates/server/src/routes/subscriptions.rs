@@ -270,47 +270,53 @@ fn sample_of(topic: &Subscription) -> EventIn {
     e
 }
 
-/// What a change would cut off: the topics left with no enabled receiver, each with the number
-/// of matching events received in the last 7 days (see `SubscriptionImpact`).
+/// What changes would cut off: the topics left with no enabled receiver, each with the number
+/// of matching events received in the last 7 days (see `SubscriptionImpact`). The parameters
+/// combine, each may repeat (`?disable_webhook=a&disable_webhook=b`); none cut nothing off.
 #[utoipa::path(get, path = "/api/v1/subscriptions/impact", tag = "subscriptions",
     params(
-        ("disable_webhook" = Option<String>, Query, description = "Webhook id"),
-        ("delete_webhook" = Option<String>, Query, description = "Webhook id"),
-        ("disable_topic" = Option<String>, Query, description = "Topic id"),
+        ("disable_webhook" = Option<String>, Query, description = "A webhook id: were it disabled"),
+        ("delete_webhook" = Option<String>, Query, description = "A webhook id: were it deleted"),
+        ("disable_topic" = Option<String>, Query, description = "A topic id: were it disabled"),
     ),
     responses(
         (status = 200, description = "The topics the change would leave without an enabled receiver", body = SubscriptionImpact),
         (status = 404, description = "No such webhook or topic", body = ErrorBody),
-        (status = 422, description = "Not exactly one of the three parameters", body = ErrorBody),
+        (status = 422, description = "A parameter without a value", body = ErrorBody),
     ))]
 pub async fn get_impact(
     State(state): State<AppState>,
     query: QueryPairs,
 ) -> Result<Json<SubscriptionImpact>, ApiError> {
-    let change = ImpactChange::from_pairs(query.iter()).map_err(ApiError::Validation)?;
+    let changes = ImpactChange::from_pairs(query.iter()).map_err(ApiError::Validation)?;
     let receivers = db::subscriptions::enabled_receivers(&state.db).await?;
     let topics = db::subscriptions::list(&state.db).await?;
-    let receives = |t: &Subscription| receivers.get(&t.id).map_or(&[][..], Vec::as_slice);
-    let cut_off: Vec<Subscription> = match &change {
-        ImpactChange::DisableWebhook(w) | ImpactChange::DeleteWebhook(w) => {
-            live(&state, w).await?;
-            topics
-                .into_iter()
-                .filter(|t| t.enabled && receives(t) == [w.clone()])
-                .collect()
-        }
-        ImpactChange::DisableTopic(id) => {
-            let t = topics
-                .into_iter()
-                .find(|t| t.id == *id)
-                .ok_or_else(|| not_found(id))?;
-            if t.enabled && !receives(&t).is_empty() {
-                vec![t]
-            } else {
-                vec![]
+    let (mut off_webhooks, mut off_topics) = (Vec::new(), Vec::new());
+    for change in &changes {
+        match change {
+            ImpactChange::DisableWebhook(w) | ImpactChange::DeleteWebhook(w) => {
+                live(&state, w).await?;
+                off_webhooks.push(w.as_str());
+            }
+            ImpactChange::DisableTopic(id) => {
+                if !topics.iter().any(|t| t.id == *id) {
+                    return Err(not_found(id));
+                }
+                off_topics.push(id.as_str());
             }
         }
-    };
+    }
+    // Cut off: an enabled topic that has an enabled receiver now and none after the changes.
+    let cut_off: Vec<Subscription> = topics
+        .into_iter()
+        .filter(|t| {
+            let now = receivers.get(&t.id).map_or(&[][..], Vec::as_slice);
+            t.enabled
+                && !now.is_empty()
+                && (off_topics.contains(&t.id.as_str())
+                    || now.iter().all(|w| off_webhooks.contains(&w.as_str())))
+        })
+        .collect();
     let since = clock::format(time::OffsetDateTime::now_utc() - time::Duration::days(IMPACT_DAYS));
     let mut impacted = Vec::with_capacity(cut_off.len());
     for t in cut_off {

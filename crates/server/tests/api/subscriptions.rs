@@ -520,12 +520,41 @@ async fn impact_names_the_topics_left_without_an_enabled_receiver_and_their_rece
     assert_eq!(whole.topics[0].name_en, "Resource creation and deletion");
     assert!(whole.since.ends_with('Z'));
 
+    // Changes combine: w1 and w2 off together also cut off the topic they share; a topic
+    // disabled beside a webhook adds to what the webhook cuts off. No change cuts nothing off.
+    let mut both = impact(
+        &app,
+        &format!("disable_webhook={}&delete_webhook={}", w1.id, w2.id),
+    )
+    .await;
+    both.sort();
+    assert_eq!(
+        both,
+        [
+            ("resource.config".to_string(), 1),
+            ("resource.lifecycle".to_string(), 3),
+            ("resource.sync".to_string(), 0)
+        ]
+    );
+    let mut mixed = impact(
+        &app,
+        &format!("disable_topic=resource.sync&disable_webhook={}", w1.id),
+    )
+    .await;
+    mixed.sort();
+    assert_eq!(mixed, both);
+    assert!(impact(&app, "").await.is_empty());
+
     for (query, status, code) in [
-        ("", StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
         (
-            "disable_topic=resource.sync&disable_webhook=x",
+            "delete_webhook=%20",
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
+        ),
+        (
+            "disable_topic=resource.sync&disable_webhook=nope",
+            StatusCode::NOT_FOUND,
+            "not_found",
         ),
         ("disable_webhook=nope", StatusCode::NOT_FOUND, "not_found"),
         ("disable_topic=nope", StatusCode::NOT_FOUND, "not_found"),
