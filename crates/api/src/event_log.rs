@@ -75,7 +75,8 @@ impl EventQuery {
         let mut errors = crate::FieldErrors::new();
         for (key, value) in pairs {
             let value = value.trim();
-            if value.is_empty() {
+            // An empty filter is no filter; an empty number is not a number.
+            if value.is_empty() && !matches!(key, "page" | "page_size") {
                 continue;
             }
             let mut bad = |msg: String| {

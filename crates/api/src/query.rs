@@ -127,7 +127,8 @@ impl WebhookQuery {
         let mut errors = crate::FieldErrors::new();
         for (key, value) in pairs {
             let value = value.trim();
-            if value.is_empty() {
+            // An empty filter is no filter; an empty number is not a number.
+            if value.is_empty() && !matches!(key, "page" | "page_size" | "silent_days") {
                 continue;
             }
             let mut bad = |msg: String| {
@@ -315,6 +316,10 @@ mod tests {
             err.keys().collect::<Vec<_>>(),
             ["page", "page_size", "project_id", "status", "tag"]
         );
+        // An empty filter is none; an empty number is an error, as the OpenAPI document says.
+        assert!(WebhookQuery::from_pairs([("status", " "), ("search", "")]).is_ok());
+        let err = WebhookQuery::from_pairs([("page", ""), ("silent_days", " ")]).unwrap_err();
+        assert_eq!(err.keys().collect::<Vec<_>>(), ["page", "silent_days"]);
         // A tag's value may be empty, or hold colons itself.
         let q = WebhookQuery::from_pairs([("tag", "url:https://x")]).unwrap();
         assert_eq!(q.tag, Some(("url".into(), "https://x".into())));

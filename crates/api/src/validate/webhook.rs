@@ -101,11 +101,7 @@ pub fn url(s: &str) -> Result<(), FieldError> {
     }
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
         let (addr, after) = v6.split_once(']').ok_or(FieldError::UrlHost)?;
-        if addr.is_empty()
-            || !addr
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
-        {
+        if addr.parse::<std::net::Ipv6Addr>().is_err() {
             return Err(FieldError::UrlHost);
         }
         (addr, after.strip_prefix(':'))
@@ -270,6 +266,8 @@ mod tests {
         assert_eq!(url("example.com"), Err(FieldError::UrlScheme));
         assert_eq!(url("https://"), Err(FieldError::UrlHost));
         assert_eq!(url("https://a..b"), Err(FieldError::UrlHost));
+        // A bracketed host is an IPv6 address, not any hex digits and dots.
+        assert_eq!(url("http://[.feB]/"), Err(FieldError::UrlHost));
         assert_eq!(url("https://u:p@a.com"), Err(FieldError::UrlCredentials));
         assert_eq!(url("https://a.com:0"), Err(FieldError::UrlMalformed));
         assert_eq!(url("https://a.com:99999"), Err(FieldError::UrlMalformed));

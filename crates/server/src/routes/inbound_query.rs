@@ -59,7 +59,8 @@ pub async fn list(
     let (mut wanted_state, mut page, mut page_size) = (None, 1u32, 20u32);
     for (k, v) in pairs {
         let v = v.trim().to_string();
-        if v.is_empty() {
+        // An empty filter is no filter; an empty number is not a number.
+        if v.is_empty() && !matches!(k.as_str(), "page" | "page_size") {
             continue;
         }
         let mut number = |range: std::ops::RangeInclusive<u32>| match v.parse::<u32>() {

@@ -187,12 +187,26 @@ fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
 fn webhook_url() -> Value {
     // `\w`: letters and digits of any script, and `_`, as `char::is_alphanumeric` reads them.
     let label = r"\w([\w-]{0,61}\w)?";
+    // An IPv6 address in its usual forms (`::1`, `fe80::1`, `2001:db8::8a2e:370:7334`).
+    let h = "[0-9A-Fa-f]{1,4}";
+    let v6 = [
+        format!("({h}:){{7}}{h}"),
+        format!("({h}:){{1,7}}:"),
+        format!("({h}:){{1,6}}:{h}"),
+        format!("({h}:){{1,5}}(:{h}){{1,2}}"),
+        format!("({h}:){{1,4}}(:{h}){{1,3}}"),
+        format!("({h}:){{1,3}}(:{h}){{1,4}}"),
+        format!("({h}:){{1,2}}(:{h}){{1,5}}"),
+        format!("{h}:(:{h}){{1,6}}"),
+        format!(":((:{h}){{1,7}}|:)"),
+    ]
+    .join("|");
     let port =
         "(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})";
     json!({
         "maxLength": URL_MAX,
         "pattern": format!(
-            r"^[Hh][Tt][Tt][Pp][Ss]?://({label}(\.{label})*\.?|\[[0-9A-Fa-f:.]+\])(:{port})?([/?#][^\s@{CONTROL}]*)?$"
+            r"^[Hh][Tt][Tt][Pp][Ss]?://({label}(\.{label})*\.?|\[({v6})\])(:{port})?([/?#][^\s@{CONTROL}]*)?$"
         ),
     })
 }
@@ -211,7 +225,11 @@ fn parameter_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("", "page", range(1, u32::MAX)),
         ("", "page_size", range(1, MAX_PAGE_SIZE)),
         ("/api/v1/webhooks", "silent_days", range(1, MAX_SILENT_DAYS)),
-        ("/api/v1/webhooks", "sort", or_empty(sorts)),
+        (
+            "/api/v1/webhooks",
+            "sort",
+            or_empty(sorts.iter().map(String::as_str)),
+        ),
         (
             "/api/v1/webhooks",
             "type",
@@ -225,20 +243,28 @@ fn parameter_rules() -> Vec<(&'static str, &'static str, Value)> {
         (
             "/api/v1/webhooks",
             "event_type",
-            or_empty(event_type_keys()),
+            or_empty(catalog::EVENT_TYPES.iter().map(|e| e.0)),
         ),
-        ("/api/v1/webhooks", "project_id", project_id()),
+        (
+            "/api/v1/webhooks",
+            "project_id",
+            trimmed("[a-z0-9_.-]{1,64}"),
+        ),
         // KEY:VALUE, split at the first `:`; the key not blank.
         (
             "/api/v1/webhooks",
             "tag",
-            json!({"pattern": r"^(|[^:]*[^\s:][^:]*:[\s\S]*)$"}),
+            trimmed(r"[^:]*[^\s:][^:]*:[\s\S]*"),
         ),
-        ("/api/v1/events", "type", or_empty(event_type_keys())),
+        (
+            "/api/v1/events",
+            "type",
+            or_empty(catalog::EVENT_TYPES.iter().map(|e| e.0)),
+        ),
         (
             "/api/v1/events",
             "resource_type",
-            json!({"pattern": format!("^([a-z0-9_.-]{{1,{WORD_MAX}}})?$")}),
+            trimmed(&format!("[a-z0-9_.-]{{1,{WORD_MAX}}}")),
         ),
         ("/api/v1/events", "result", or_empty(["succeed", "failed"])),
         (
@@ -249,21 +275,26 @@ fn parameter_rules() -> Vec<(&'static str, &'static str, Value)> {
         (
             "/api/v1/inbound-webhooks",
             "state",
-            json!({"pattern": "^(|[Ee][Nn][Aa][Bb][Ll][Ee][Dd]|[Dd][Ii][Ss][Aa][Bb][Ll][Ee][Dd])$"}),
+            trimmed("[Ee][Nn][Aa][Bb][Ll][Ee][Dd]|[Dd][Ii][Ss][Aa][Bb][Ll][Ee][Dd]"),
         ),
-        ("/api/v1/stream", "topic", json!({"enum": topic_ids})),
+        ("/api/v1/stream", "topic", or_empty(topic_ids)),
         (
             "/api/v1/audit",
             "since",
-            json!({"anyOf": [date_time(), {"maxLength": 0}]}),
+            json!({"anyOf": [date_time(), {"pattern": format!("^{WS}*$")}]}),
         ),
+        ("/api/v1/audit", "actor", json!({"maxLength": 200})),
+        ("/api/v1/audit", "target_type", json!({"maxLength": 200})),
+        ("/api/v1/audit", "target_id", json!({"maxLength": 200})),
+        ("/api/v1/audit", "action", json!({"maxLength": 200})),
         (IMPACT, "disable_webhook", json!({"pattern": r"\S"})),
         (IMPACT, "delete_webhook", json!({"pattern": r"\S"})),
         (IMPACT, "disable_topic", json!({"pattern": r"\S"})),
+        // A header is text, never JSON null (utoipa says `["string", "null"]` for an Option).
         (
             "/api/v1/stream",
             "Last-Event-ID",
-            json!({"pattern": "^[+-]?[0-9]{1,18}$"}),
+            json!({"type": "string", "pattern": "^[+-]?[0-9]{1,18}$"}),
         ),
     ]
 }
@@ -297,13 +328,19 @@ fn schema_rules() -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// What `str::trim` removes (Unicode White_Space; Python's `\s` also has `\x1c`–`\x1f`).
+const WS: &str = r"[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
+
+/// A query parameter the server trims, and skips when nothing is left: `inner` (a regex), or
+/// empty, with any spaces around.
+fn trimmed(inner: &str) -> Value {
+    json!({"pattern": format!("^{WS}*({inner})?{WS}*$")})
+}
+
 /// A filter's values; empty (the parameter given without a value) means no filter.
-fn or_empty(values: impl Into<Value>) -> Value {
-    let mut values = values.into();
-    if let Some(list) = values.as_array_mut() {
-        list.insert(0, json!(""));
-    }
-    json!({"enum": values})
+fn or_empty<'a>(values: impl IntoIterator<Item = &'a str>) -> Value {
+    let escape = |v: &str| v.replace('.', r"\.").replace('+', r"\+");
+    trimmed(&values.into_iter().map(escape).collect::<Vec<_>>().join("|"))
 }
 
 /// `signing_secret`: `whsec_` and 32–88 characters of base64 (with its `=` padding).
@@ -467,8 +504,8 @@ mod tests {
         };
         assert_eq!(param("page")["schema"]["minimum"], 1);
         assert_eq!(
-            param("type")["schema"]["enum"],
-            json!(["", "events", "alarms"])
+            param("type")["schema"]["pattern"],
+            format!("^{WS}*(events|alarms)?{WS}*$")
         );
         // An optional body is an optional object, not a JSON null.
         let pause = &doc["paths"]["/api/v1/webhooks/{id}/pause"]["post"]["requestBody"];
