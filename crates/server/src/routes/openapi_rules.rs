@@ -75,10 +75,28 @@ fn date_time() -> Value {
     json!({"format": "date-time"})
 }
 
+/// A regex matching `word` in any letter case (`[Hh][Oo][Ss][Tt]`); JSON Schema has no flags.
+fn any_case(word: &str) -> String {
+    word.chars()
+        .map(|c| match (c.to_ascii_lowercase(), c.to_ascii_uppercase()) {
+            (l, u) if l != u => format!("[{u}{l}]"),
+            _ => c.to_string(),
+        })
+        .collect()
+}
+
 /// `(schema, property, rule)`: each rule is merged into the property's schema.
 fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
+    // An RFC 9110 token, and none of the headers the server sets, in any case.
+    let reserved: Vec<Value> = RESERVED_HEADERS
+        .iter()
+        .map(|h| json!({"pattern": format!("^{}$", any_case(h))}))
+        .collect();
     let header_name = json!({"pattern": r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$",
-        "not": {"enum": RESERVED_HEADERS}});
+        "not": {"anyOf": reserved}});
+    // Users are admins, operators or viewers; publisher is for tokens.
+    let user_role = json!({"type": "string",
+        "enum": webhook_api::Role::USER_ROLES.map(|r| r.as_str())});
     let mut rules = vec![
         ("WebhookIn", "name", required_line(NAME_MAX)),
         ("WebhookIn", "description", text(DESCRIPTION_MAX)),
@@ -140,22 +158,14 @@ fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
             "password",
             json!({"minLength": 10, "maxLength": 128}),
         ),
-        (
-            "UserIn",
-            "role",
-            json!({"type": "string", "enum": ["admin", "operator", "viewer"]}),
-        ),
+        ("UserIn", "role", user_role.clone()),
         ("UserUpdate", "display_name", json!({"maxLength": 100})),
         (
             "UserUpdate",
             "password",
             json!({"minLength": 10, "maxLength": 128}),
         ),
-        (
-            "UserUpdate",
-            "role",
-            json!({"type": "string", "enum": ["admin", "operator", "viewer"]}),
-        ),
+        ("UserUpdate", "role", user_role.clone()),
         ("TokenIn", "name", required_line(100)),
         ("TokenIn", "expires_at", date_time()),
         ("InboundWebhookIn", "name", required_line(NAME_MAX)),
@@ -513,6 +523,14 @@ mod tests {
         assert_eq!(
             pause["content"]["application/json"]["schema"]["$ref"],
             "#/components/schemas/PauseIn"
+        );
+    }
+
+    #[test]
+    fn reserved_headers_in_any_case() {
+        assert_eq!(
+            any_case("webhook-id"),
+            "[Ww][Ee][Bb][Hh][Oo][Oo][Kk]-[Ii][Dd]"
         );
     }
 
