@@ -20,9 +20,11 @@ fi
 
 # The tools built from source (trunk, wasm-bindgen-cli, wasm-split-cli) build side by side, each
 # into its own log, and without their release profiles' fat LTO and single codegen unit: trunk's
-# fat-LTO link alone took ~10 minutes on one core while the other idled. The tools run for
-# seconds per build; what LTO would save them is not worth that.
-export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+# fat-LTO link alone took ~10 minutes on one core while the other idled. They are also optimised
+# less (opt-level 1): they run for seconds per build, and LLVM's full optimisation of their
+# dependencies (lightningcss, minify-html, walrus) was most of the cold start.
+export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=1
 LOGS=$(mktemp -d)
 trap 'rm -rf "$LOGS"' EXIT
 JOBS=()
