@@ -30,7 +30,7 @@ pub(super) fn auth_rules(auth: &mut Value) {
             ],
             "bearer" => vec![("token", required_line(SECRET_MAX))],
             // Any text for DingTalk and Feishu (their robots' own secrets), else a `whsec_`
-            // secret: the webhook's `if` below.
+            // secret: the `if` on WebhookIn in `openapi_rules::schema_rules`.
             "signature" => vec![("secret", required_line(SECRET_MAX))],
             _ => vec![],
         };
