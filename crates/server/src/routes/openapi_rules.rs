@@ -407,6 +407,7 @@ pub fn apply(doc: &mut Value) {
     let Some(paths) = doc["paths"].as_object_mut() else {
         return;
     };
+    let parameters = parameter_rules();
     for (path, item) in paths.iter_mut() {
         let Some(item) = item.as_object_mut() else {
             continue;
@@ -416,10 +417,10 @@ pub fn apply(doc: &mut Value) {
                 continue;
             };
             for param in params {
-                for (on, name, rule) in parameter_rules() {
-                    if param["name"] == name && (on.is_empty() || on == path) {
+                for (on, name, rule) in &parameters {
+                    if param["name"] == *name && (on.is_empty() || on == path) {
                         let schema = param["schema"].take();
-                        param["schema"] = merged(schema, rule);
+                        param["schema"] = merged(schema, rule.clone());
                     }
                 }
             }
