@@ -19,9 +19,9 @@ tools:
 tools-test:
 	scripts/tools.sh test
 
-# The console, optimised for size, into dist/.
+# The console, optimised for size and split at its lazy routes, into dist/.
 console:
-	trunk build --release
+	node scripts/build-console.mjs
 
 # Contract and server: unit and integration tests (real server on port 0, fresh SQLite files).
 # Then the server's integration suite once more on PostgreSQL: a throwaway cluster that

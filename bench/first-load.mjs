@@ -21,7 +21,7 @@ const dist = resolve(process.argv[2] ?? join(root, 'dist'));
 const indexPath = join(dist, 'index.html');
 
 if (!existsSync(indexPath)) {
-  console.error(`first-load: ${indexPath} is missing: run trunk build --release first`);
+  console.error(`first-load: ${indexPath} is missing: run make console first`);
   process.exit(1);
 }
 
@@ -55,7 +55,7 @@ function refsOfHtml(html) {
   for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
     const src = attr(`<script ${m[1]}>`, 'src');
     if (src) refs.push(src);
-    else refs.push(...refsOfJs(m[2])); // trunk's inline module: import init from '/x.js'; init({module_or_path: '/x_bg.wasm'})
+    else refs.push(...refsOfJs(m[2])); // the inline module script: import init from '/x.js'; init({module_or_path: '/x_bg.wasm'})
   }
   for (const [tag] of html.matchAll(/<img\b[^>]*>/gi)) refs.push(attr(tag, 'src'));
   return refs;
@@ -107,7 +107,7 @@ for (let i = 0; i < loaded.length && i < 1000; i++) {
     if (!p || seen.has(p)) continue;
     seen.add(p);
     if (existsSync(p) && statSync(p).isFile()) loaded.push(p);
-    // wasm-bindgen's glue names a default `<crate>_bg.wasm` that trunk's loader overrides with
+    // wasm-bindgen's glue names a default `<crate>_bg.wasm` that the loader script overrides with
     // `module_or_path`; it is never fetched once a .wasm is already being loaded.
     else if (p.endsWith('.wasm') && loaded.some((f) => f.endsWith('.wasm'))) continue;
     else missing.push(`${relative(dist, p)} (referenced by ${relative(dist, file)})`);

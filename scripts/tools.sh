@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, only what is missing, and says what it installs.
-# Usage: scripts/tools.sh build   (wasm target, trunk, wasm-bindgen-cli, wasm-opt)
+# Usage: scripts/tools.sh build   (wasm target, wasm-bindgen-cli, wasm-split-cli, wasm-opt)
 #        scripts/tools.sh test    (the above, plus Chromium, ChromeDriver and Playwright)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TRUNK_VERSION=0.21.14
 WASM_SPLIT_VERSION=0.2.4
 SCHEMATHESIS_VERSION=4.32.5
 # wasm-bindgen-cli must equal the wasm-bindgen of Cargo.lock.
@@ -18,11 +17,11 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# The tools built from source (trunk, wasm-bindgen-cli, wasm-split-cli) build side by side, each
-# into its own log, and without their release profiles' fat LTO and single codegen unit: trunk's
-# fat-LTO link alone took ~10 minutes on one core while the other idled. They are also optimised
-# less (opt-level 1): they run for seconds per build, and LLVM's full optimisation of their
-# dependencies (lightningcss, minify-html, walrus) was most of the cold start.
+# The tools built from source (wasm-bindgen-cli, wasm-split-cli) build side by side, each into its
+# own log, without their release profiles' fat LTO and single codegen unit, and optimised less
+# (opt-level 1): they run for seconds per build, and LLVM's full optimisation of their
+# dependencies was most of the cold start. (trunk, whose install took longest, is not used since
+# 2026-12-03: scripts/build-console.mjs builds the console.)
 export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
   CARGO_PROFILE_RELEASE_OPT_LEVEL=1
 LOGS=$(mktemp -d)
@@ -49,11 +48,6 @@ finish() {
   return "$failed"
 }
 
-if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
-  say "installing trunk $TRUNK_VERSION (takes a few minutes)"
-  start trunk cargo install --locked "trunk@$TRUNK_VERSION"
-fi
-
 install_wasm_bindgen() {
   # `cargo install --locked wasm-bindgen-cli` fails on its pinned webpki-roots; build it from its
   # own source with that one dependency moved back.
@@ -74,7 +68,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
   start wasm-bindgen-cli install_wasm_bindgen
 fi
 
-# Splits the console's wasm at its lazy routes (scripts/split.mjs); the splitter cargo-leptos uses.
+# Splits the console's wasm at its lazy routes (scripts/build-console.mjs); the splitter cargo-leptos uses.
 if ! cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
   say "installing wasm-split-cli (wasm_split_cli_support $WASM_SPLIT_VERSION, about a minute)"
   start wasm-split-cli cargo install --locked "wasm_split_cli_support@$WASM_SPLIT_VERSION" --features build-binary

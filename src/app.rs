@@ -272,7 +272,7 @@ fn TopBar() -> impl IntoView {
     }
 }
 
-/// A page whose code is a module of its own: `scripts/split.mjs` cuts it out of the wasm after
+/// A page whose code is a module of its own: `scripts/build-console.mjs` cuts it out of the wasm after
 /// the build, and the router fetches it the first time the page opens.
 macro_rules! lazy_page {
     ($route:ident, $page:ident) => {

@@ -1,5 +1,5 @@
 // How the console's code arrives: the first screen (the WebHook list) loads the main module only;
-// every other page fetches its own module the first time it opens (scripts/split.mjs), and a
+// every other page fetches its own module the first time it opens (scripts/build-console.mjs), and a
 // module that cannot be fetched brings the page back from the current build instead of breaking.
 import { test, expect } from './fixtures';
 

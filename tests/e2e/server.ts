@@ -22,7 +22,7 @@ export const adminPassword = () => (process.env.E2E_ADMIN_PASSWORD ??= 'e2e-admi
 export async function startServer(env: Record<string, string> = {}): Promise<Server> {
   const bin = 'target/debug/webhook-server';
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run cargo build -p webhook-server`);
-  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run trunk build --release');
+  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run make console');
   const dir = mkdtempSync(join(tmpdir(), 'webhook-e2e-'));
   const server = spawn(bin, ['--listen', '127.0.0.1:0', '--database-url', database(dir), '--dist', 'dist'], {
     // Tests send to receivers on loopback, which the target policy refuses unless allowed.

@@ -51,7 +51,7 @@ pub struct Config {
     #[arg(long, env = "WEBHOOK_DATABASE_MAX_CONNECTIONS", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..))]
     pub database_max_connections: u32,
 
-    /// Directory of the built console (trunk's output). Paths outside /api are served from it,
+    /// Directory of the built console (`make console` writes it). Paths outside /api are served from it,
     /// with index.html for client-side routes. The API works without it.
     #[arg(long, env = "WEBHOOK_DIST", default_value = DEFAULT_DIST)]
     pub dist: PathBuf,

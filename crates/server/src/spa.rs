@@ -12,7 +12,7 @@ use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
 const NOT_BUILT: &str = "The console has not been built: there is no index.html in the --dist \
-directory. Build it with `make run` (or `trunk build --release`), or point --dist / WEBHOOK_DIST \
+directory. Build it with `make run` (or `make console`), or point --dist / WEBHOOK_DIST \
 at a built console. The API is available under /api/v1.\n";
 
 #[derive(Clone)]
@@ -101,7 +101,7 @@ async fn cache_control(uri: axum::http::Uri, mut response: Response) -> Response
     response
 }
 
-/// trunk names build outputs `name-<16 hex digits>.ext`.
+/// scripts/build-console.mjs names build outputs `name-<16 hex digits>.ext`.
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     let stem = file.split('.').next().unwrap_or("");
