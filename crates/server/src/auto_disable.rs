@@ -96,7 +96,7 @@ pub async fn check(
             source: Some("webhook-console auto-disable".into()),
         };
         let queued =
-            db::deliveries::accept_events(db, &[(uuid::Uuid::now_v7().to_string(), event)], &at)
+            db::accepts::accept_events(db, &[(uuid::Uuid::now_v7().to_string(), event)], &at)
                 .await?;
         deliverer.metrics.events_accepted(1);
         if queued > 0 {

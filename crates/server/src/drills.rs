@@ -168,7 +168,7 @@ pub async fn run(
             source: Some("webhook-console fire drill".into()),
         };
         let event_id = uuid::Uuid::now_v7().to_string();
-        let queued = db::deliveries::accept_events(db, &[(event_id.clone(), failed)], &now).await?;
+        let queued = db::accepts::accept_events(db, &[(event_id.clone(), failed)], &now).await?;
         deliverer.metrics.events_accepted(1);
         if queued > 0 {
             deliverer.wake.notify_one();

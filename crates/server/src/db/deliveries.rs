@@ -7,27 +7,6 @@ use sqlx::QueryBuilder;
 use std::collections::{HashMap, HashSet};
 use webhook_api::{DeliveryKind, DeliveryStatus, EventIn, RouteRule, SendReport};
 
-/// Stores `events` (id, event with `occurred_at` set) and, in the same transaction, one delivery
-/// per matching enabled webhook, rule and batch of at most its `batch_size` events. Returns how
-/// many deliveries were queued. Nothing is stored unless all of it is.
-///
-/// Routing (DESIGN §4): an event goes to a live, enabled webhook whose own event types include
-/// its type (rule `webhook`), or that receives an enabled topic whose filter matches it (rule
-/// `subscription:<topic>`, the first such topic in catalog order). Each webhook gets an event
-/// once; when both match, the webhook's own filter is the recorded rule.
-pub async fn accept_events(
-    db: &Db,
-    events: &[(String, EventIn)],
-    now: &str,
-) -> Result<u64, sqlx::Error> {
-    // On SQLite this takes the write lock first (see `Db::begin`): the routes read below must
-    // not leave a read snapshot that cannot become a writer.
-    let mut tx = db.begin().await?;
-    let queued = route_events(&mut tx, events, now).await?;
-    commit_announcing(tx, queued).await?;
-    Ok(queued)
-}
-
 /// Stores `events` with their deliveries inside `tx` (which must have begun as a writer);
 /// returns how many deliveries were queued. The caller commits with [`commit_announcing`].
 pub(super) async fn route_events(

@@ -31,6 +31,7 @@
 //! Adding a column: one `ALTER TABLE` migration per backend, then the column in the shared
 //! statements and in the row decoder.
 
+pub mod accepts;
 pub mod audit;
 pub mod cipher;
 pub mod claims;
@@ -74,6 +75,8 @@ pub struct Db {
     /// told that any instance did: what `GET /stream` readers wait on ([`Db::journal_changes`]).
     journal: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
     list_cache: std::sync::Arc<list_cache::ListCache>,
+    /// Accepted events waiting to share a commit ([`accepts`]).
+    accepts: std::sync::Arc<accepts::Accepts>,
 }
 
 /// The connection pool of either backend.
@@ -243,6 +246,7 @@ impl Db {
             cipher: std::sync::Arc::new(cipher),
             journal: std::sync::Arc::new(tokio::sync::watch::channel(0).0),
             list_cache: Default::default(),
+            accepts: Default::default(),
         }
     }
 
@@ -253,6 +257,10 @@ impl Db {
 
     pub(crate) fn journal_sender(&self) -> std::sync::Arc<tokio::sync::watch::Sender<u64>> {
         self.journal.clone()
+    }
+
+    fn accepts(&self) -> &accepts::Accepts {
+        &self.accepts
     }
 
     /// The webhook list's pages kept for reuse ([`list_cache`]).

@@ -119,7 +119,7 @@ fn create_parent_dir(options: &SqliteConnectOptions) -> Result<(), OpenError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::{Db, deliveries};
+    use crate::db::{Db, accepts};
 
     #[tokio::test]
     async fn the_file_and_its_directory_are_created() {
@@ -158,7 +158,7 @@ mod tests {
                 crate::db::Backend::Sqlite(Store::new(pool.clone())),
                 crate::db::cipher::Cipher::random(),
             );
-            async move { deliveries::accept_events(&db, &[("e1".into(), event)], "t").await }
+            async move { accepts::accept_events(&db, &[("e1".into(), event)], "t").await }
         });
         tokio::time::sleep(Duration::from_millis(200)).await;
         writer.commit().await.unwrap();

@@ -42,7 +42,7 @@ pub async fn post_events(
             (uuid::Uuid::now_v7().to_string(), e)
         })
         .collect();
-    let deliveries = db::deliveries::accept_events(&state.db, &events, &now).await?;
+    let deliveries = db::accepts::accept_events(&state.db, &events, &now).await?;
     state.deliverer.metrics.events_accepted(events.len() as u64);
     if deliveries > 0 {
         state.deliverer.wake.notify_one();

@@ -239,7 +239,7 @@ pub async fn test_subscription(
     let event = sample_of(&topic);
     let event_id = uuid::Uuid::now_v7().to_string();
     let accepted = [(event_id.clone(), event)];
-    let deliveries = db::deliveries::accept_events(&state.db, &accepted, &clock::now()).await?;
+    let deliveries = db::accepts::accept_events(&state.db, &accepted, &clock::now()).await?;
     state.deliverer.metrics.events_accepted(1);
     if deliveries > 0 {
         state.deliverer.wake.notify_one();

@@ -1,0 +1,259 @@
+//! Group commit of accepted events. Every caller of [`accept_events`] (`POST /events` above all)
+//! queues its events here, and whoever holds the turn commits all that are waiting in one
+//! transaction: under load, 32 concurrent producers share one commit, and so one fsync at
+//! `synchronous=FULL` / `synchronous_commit=on` (and, on PostgreSQL, one turn of the live view's
+//! journal lock), instead of queueing for one each.
+//!
+//! What a caller sees does not change: it is answered once its own events and deliveries are
+//! committed, and they are stored entirely or not at all. Each request's routing runs in its own
+//! savepoint, so one that fails (say, an id already taken) rolls back alone and gets its error,
+//! while the others of its group commit; events of different requests are never batched into
+//! one delivery. Nobody waits for a group to fill: a commit takes what queued while the previous
+//! one ran (at least the caller's own request), so one producer alone commits at once.
+//!
+//! The commit runs in a task of its own, so a producer that hangs up does not abandon the others
+//! of its group (nor its own events, which are then committed unanswered, as if it had hung up
+//! just after the 202; the producer retries, as at-least-once intends).
+
+use super::Db;
+use super::deliveries::{commit_announcing, route_events};
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::sync::oneshot;
+use webhook_api::{EVENTS_PER_REQUEST_MAX, EventIn};
+
+/// The requests waiting for a commit, and the turn of committing them.
+#[derive(Debug, Default)]
+pub(super) struct Accepts {
+    waiting: Mutex<VecDeque<Request>>,
+    turn: tokio::sync::Mutex<()>,
+    commits: AtomicU64,
+}
+
+#[derive(Debug)]
+struct Request {
+    events: Vec<(String, EventIn)>,
+    now: String,
+    answer: oneshot::Sender<Result<u64, sqlx::Error>>,
+}
+
+/// Events per shared transaction, beyond which the rest wait for the next: it bounds how long one
+/// commit holds SQLite's write lock from the delivery worker.
+const EVENTS_PER_COMMIT: usize = EVENTS_PER_REQUEST_MAX;
+
+/// Stores `events` (id, event with `occurred_at` set) and, in the same transaction, one delivery
+/// per matching enabled webhook, rule and batch of at most its `batch_size` events. Returns how
+/// many deliveries were queued. Nothing is stored unless all of it is.
+///
+/// Routing (DESIGN §4): an event goes to a live, enabled webhook whose own event types include
+/// its type (rule `webhook`), or that receives an enabled topic whose filter matches it (rule
+/// `subscription:<topic>`, the first such topic in catalog order). Each webhook gets an event
+/// once; when both match, the webhook's own filter is the recorded rule.
+pub async fn accept_events(
+    db: &Db,
+    events: &[(String, EventIn)],
+    now: &str,
+) -> Result<u64, sqlx::Error> {
+    let (answer, answered) = oneshot::channel();
+    db.accepts().lock_waiting().push_back(Request {
+        events: events.to_vec(),
+        now: now.to_string(),
+        answer,
+    });
+    // One committer per request queued: each commits whatever is waiting when its turn comes,
+    // which is nothing when an earlier one took this request along.
+    let db = db.clone();
+    tokio::spawn(async move { commit_waiting(&db).await });
+    answered.await.unwrap_or(Err(sqlx::Error::WorkerCrashed))
+}
+
+impl Accepts {
+    fn lock_waiting(&self) -> std::sync::MutexGuard<'_, VecDeque<Request>> {
+        self.waiting
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The oldest requests waiting, up to [`EVENTS_PER_COMMIT`] events (at least one request).
+    fn take(&self) -> Vec<Request> {
+        let mut waiting = self.lock_waiting();
+        let mut events = 0;
+        let mut group = Vec::new();
+        while let Some(next) = waiting.front() {
+            if !group.is_empty() && events + next.events.len() > EVENTS_PER_COMMIT {
+                break;
+            }
+            events += next.events.len();
+            group.extend(waiting.pop_front());
+        }
+        group
+    }
+
+    /// Transactions committed so far.
+    pub(crate) fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Relaxed)
+    }
+}
+
+async fn commit_waiting(db: &Db) {
+    let accepts = db.accepts();
+    let _turn = accepts.turn.lock().await;
+    let group = accepts.take();
+    if group.is_empty() {
+        return;
+    }
+    let mut answers = Vec::with_capacity(group.len());
+    let outcome = commit_group(db, &group, &mut answers).await;
+    for (request, routed) in group.into_iter().zip(answers) {
+        let answer = match (&outcome, routed) {
+            (Ok(()), routed) => routed,
+            // Its own failure is the more precise; the others share the group's.
+            (Err(_), Err(own)) => Err(own),
+            (Err(e), Ok(_)) => Err(sqlx::Error::Protocol(format!(
+                "the commit shared with other requests failed: {e}"
+            ))),
+        };
+        // A producer that went away no longer waits for its answer.
+        let _ = request.answer.send(answer);
+    }
+}
+
+/// Routes each request of `group` in one transaction, each in a savepoint, and commits; pushes
+/// one routing outcome per request onto `answers` (the deliveries it queued, or its error).
+/// An error returned is the transaction's: nothing of the group is stored.
+async fn commit_group(
+    db: &Db,
+    group: &[Request],
+    answers: &mut Vec<Result<u64, sqlx::Error>>,
+) -> Result<(), sqlx::Error> {
+    let failed = |answers: &mut Vec<_>, e: sqlx::Error| {
+        answers.resize_with(group.len(), || Ok(0));
+        Err(e)
+    };
+    // On SQLite this takes the write lock first (see `Db::begin`): the routes read while routing
+    // must not leave a read snapshot that cannot become a writer.
+    let mut tx = match db.begin().await {
+        Ok(tx) => tx,
+        Err(e) => return failed(answers, e),
+    };
+    let mut due = 0;
+    for request in group {
+        let routed = async {
+            tx.execute("SAVEPOINT accept_request", &[]).await?;
+            let routed = route_events(&mut tx, &request.events, &request.now).await;
+            if routed.is_err() {
+                tx.execute("ROLLBACK TO SAVEPOINT accept_request", &[])
+                    .await?;
+            }
+            tx.execute("RELEASE SAVEPOINT accept_request", &[]).await?;
+            Ok::<_, sqlx::Error>(routed)
+        }
+        .await;
+        match routed {
+            Ok(routed) => {
+                due += routed.as_ref().copied().unwrap_or(0);
+                answers.push(routed);
+            }
+            Err(e) => return failed(answers, e),
+        }
+    }
+    if answers.iter().all(Result::is_err) {
+        return Ok(()); // nothing to commit; the transaction rolls back when dropped
+    }
+    commit_announcing(tx, due).await?;
+    db.accepts().commits.fetch_add(1, Ordering::Relaxed);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{Backend, cipher::Cipher, sqlite};
+    use std::time::Duration;
+
+    fn event(id: &str) -> (String, EventIn) {
+        let event = serde_json::from_value(serde_json::json!(
+            {"type": "resource.update", "action": "update", "resource_type": "host"}
+        ))
+        .unwrap();
+        (id.to_string(), event)
+    }
+
+    #[tokio::test]
+    async fn concurrent_requests_share_one_commit_and_fail_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("g.db").display());
+        let pool = sqlite::open(&url, sqlite::Synchronous::Full).await.unwrap();
+        let db = Db::new(
+            Backend::Sqlite(sqlite::Store::new(pool.clone())),
+            Cipher::random(),
+        );
+        accept_events(&db, &[event("taken")], "t").await.unwrap();
+        let before = db.accepts().commits();
+
+        // While a commit runs (here: while the turn is held), 20 producers and one whose event
+        // id is already stored queue up; the next commit takes them all.
+        let turn = db.accepts().turn.lock().await;
+        let mut producers = Vec::new();
+        for i in 0..21 {
+            let db = db.clone();
+            let id = if i == 7 {
+                "taken".to_string()
+            } else {
+                format!("e{i}")
+            };
+            producers.push(tokio::spawn(async move {
+                accept_events(&db, &[event(&id)], "t").await
+            }));
+        }
+        while db.accepts().lock_waiting().len() < 21 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        drop(turn);
+        let mut answers = Vec::new();
+        for p in producers {
+            answers.push(p.await.unwrap());
+        }
+
+        assert_eq!(
+            db.accepts().commits() - before,
+            1,
+            "one transaction for the group"
+        );
+        for (i, answer) in answers.iter().enumerate() {
+            assert_eq!(answer.is_err(), i == 7, "request {i}: {answer:?}");
+        }
+        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM events ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        let mut expected: Vec<String> = (0..21)
+            .filter(|&i| i != 7)
+            .map(|i| format!("e{i}"))
+            .collect();
+        expected.push("taken".into());
+        expected.sort();
+        assert_eq!(ids, expected);
+        pool.close().await;
+    }
+
+    #[test]
+    fn a_group_is_bounded_by_events_not_by_requests() {
+        let (mut waiting, accepts) = (VecDeque::new(), Accepts::default());
+        for n in [600, 300, 200, 1] {
+            let (answer, _) = oneshot::channel();
+            let events = (0..n).map(|i| event(&format!("{n}-{i}"))).collect();
+            waiting.push_back(Request {
+                events,
+                now: "t".into(),
+                answer,
+            });
+        }
+        *accepts.lock_waiting() = waiting;
+        let sizes = |group: Vec<Request>| group.iter().map(|r| r.events.len()).collect::<Vec<_>>();
+        assert_eq!(sizes(accepts.take()), [600, 300]);
+        assert_eq!(sizes(accepts.take()), [200, 1]);
+        assert!(accepts.take().is_empty());
+    }
+}
