@@ -81,8 +81,9 @@ impl Metrics {
         self.sign_in_failures.fetch_add(1, Relaxed);
     }
 
-    /// The counters in the text format, then the queue gauges given.
-    fn render(&self, queue: &db::claims::QueueDepth) -> String {
+    /// The counters in the text format, with the database's count of accepting commits, then the
+    /// queue gauges given.
+    fn render(&self, accept_commits: u64, queue: &db::claims::QueueDepth) -> String {
         let mut out = String::new();
         let mut family = |name: &str, kind: &str, help: &str| {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
@@ -153,6 +154,12 @@ impl Metrics {
             self.events_accepted.load(Relaxed).to_string(),
         );
         scalar(
+            "webhook_event_commits_total",
+            "counter",
+            "Transactions that stored accepted events at this instance; concurrent requests share one (group commit).",
+            accept_commits.to_string(),
+        );
+        scalar(
             "webhook_sign_in_failures_total",
             "counter",
             "Failed sign-ins at this instance (wrong credentials or throttled).",
@@ -188,7 +195,10 @@ pub async fn get_metrics(State(state): State<AppState>) -> Result<impl IntoRespo
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.deliverer.metrics.render(&queue),
+        state
+            .deliverer
+            .metrics
+            .render(state.db.accept_commits(), &queue),
     ))
 }
 
@@ -201,7 +211,7 @@ mod tests {
         let m = Metrics::default();
         m.attempt(DeliveryStatus::Succeeded, Some(204), 30);
         m.attempt(DeliveryStatus::Retrying, None, 5000);
-        let text = m.render(&db::claims::QueueDepth::default());
+        let text = m.render(0, &db::claims::QueueDepth::default());
         assert!(text.contains(
             "webhook_delivery_attempts_total{outcome=\"succeeded\",status_class=\"2xx\"} 1"
         ));

@@ -1,35 +1,51 @@
 //! Group commit of accepted events. Every caller of [`accept_events`] (`POST /events` above all)
-//! queues its events here, and whoever holds the turn commits all that are waiting in one
-//! transaction: under load, 32 concurrent producers share one commit, and so one fsync at
-//! `synchronous=FULL` / `synchronous_commit=on` (and, on PostgreSQL, one turn of the live view's
-//! journal lock), instead of queueing for one each.
+//! queues its events here, and a committer takes all that are waiting into one transaction:
+//! under load, 32 concurrent producers share one commit, and so one fsync at `synchronous=FULL`
+//! / `synchronous_commit=on` (and, on PostgreSQL, one turn of the live view's journal lock),
+//! instead of queueing for one each.
 //!
 //! What a caller sees does not change: it is answered once its own events and deliveries are
 //! committed, and they are stored entirely or not at all. Each request's routing runs in its own
 //! savepoint, so one that fails (say, an id already taken) rolls back alone and gets its error,
 //! while the others of its group commit; events of different requests are never batched into
-//! one delivery. Nobody waits for a group to fill: a commit takes what queued while the previous
-//! one ran (at least the caller's own request), so one producer alone commits at once.
+//! one delivery. Nobody waits for a group to fill: a group takes what queued while the previous
+//! one committed (at least one request), so one producer alone commits at once.
 //!
 //! The commit runs in a task of its own, so a producer that hangs up does not abandon the others
 //! of its group (nor its own events, which are then committed unanswered, as if it had hung up
 //! just after the 202; the producer retries, as at-least-once intends).
 
-use super::Db;
 use super::deliveries::{commit_announcing, route_events};
+use super::{Db, Tx};
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 use webhook_api::{EVENTS_PER_REQUEST_MAX, EventIn};
 
-/// The requests waiting for a commit, and the turn of committing them.
-#[derive(Debug, Default)]
+/// The requests waiting for a commit, and the turns of committing them.
+#[derive(Debug)]
 pub(super) struct Accepts {
     waiting: Mutex<VecDeque<Request>>,
-    turn: tokio::sync::Mutex<()>,
+    turns: Semaphore,
     commits: AtomicU64,
 }
+
+impl Default for Accepts {
+    fn default() -> Self {
+        Self {
+            waiting: Mutex::default(),
+            turns: Semaphore::new(GROUPS_IN_FLIGHT),
+            commits: AtomicU64::new(0),
+        }
+    }
+}
+
+/// Groups between `BEGIN` and the end of their commit at once: while one commits (waits for its
+/// fsync), the next has begun and takes the requests that arrive meanwhile as soon as it may
+/// write (on SQLite, when it has the write lock; on PostgreSQL, it routes them at once and waits
+/// for the live view's journal lock only at the end).
+const GROUPS_IN_FLIGHT: usize = 2;
 
 #[derive(Debug)]
 struct Request {
@@ -98,13 +114,26 @@ impl Accepts {
 
 async fn commit_waiting(db: &Db) {
     let accepts = db.accepts();
-    let _turn = accepts.turn.lock().await;
+    let Ok(_turn) = accepts.turns.acquire().await else {
+        return; // never closed
+    };
+    if accepts.lock_waiting().is_empty() {
+        return; // taken along by an earlier group
+    }
+    // Begin first, take the group after: everything that arrives while this waits for the
+    // write lock (SQLite: see `Db::begin`; the routes read must not leave a read snapshot that
+    // cannot become a writer) joins it.
+    let begun = db.begin().await;
     let group = accepts.take();
     if group.is_empty() {
         return;
     }
     let mut answers = Vec::with_capacity(group.len());
-    let outcome = commit_group(db, &group, &mut answers).await;
+    let outcome = match begun {
+        Ok(tx) => commit_group(db, tx, &group, &mut answers).await,
+        Err(e) => Err(e),
+    };
+    answers.resize_with(group.len(), || Ok(0));
     for (request, routed) in group.into_iter().zip(answers) {
         let answer = match (&outcome, routed) {
             (Ok(()), routed) => routed,
@@ -119,44 +148,32 @@ async fn commit_waiting(db: &Db) {
     }
 }
 
-/// Routes each request of `group` in one transaction, each in a savepoint, and commits; pushes
-/// one routing outcome per request onto `answers` (the deliveries it queued, or its error).
-/// An error returned is the transaction's: nothing of the group is stored.
+/// Routes each request of `group` in `tx` and commits; pushes one routing outcome per request
+/// onto `answers` (the deliveries it queued, or its error). With others, each request routes in
+/// a savepoint, so that its failure undoes its own writes only; alone, its failure ends the
+/// transaction. An error returned is the transaction's: nothing of the group is stored.
 async fn commit_group(
     db: &Db,
+    mut tx: Tx,
     group: &[Request],
     answers: &mut Vec<Result<u64, sqlx::Error>>,
 ) -> Result<(), sqlx::Error> {
-    let failed = |answers: &mut Vec<_>, e: sqlx::Error| {
-        answers.resize_with(group.len(), || Ok(0));
-        Err(e)
-    };
-    // On SQLite this takes the write lock first (see `Db::begin`): the routes read while routing
-    // must not leave a read snapshot that cannot become a writer.
-    let mut tx = match db.begin().await {
-        Ok(tx) => tx,
-        Err(e) => return failed(answers, e),
-    };
+    let alone = group.len() == 1;
     let mut due = 0;
     for request in group {
-        let routed = async {
+        if !alone {
             tx.execute("SAVEPOINT accept_request", &[]).await?;
-            let routed = route_events(&mut tx, &request.events, &request.now).await;
+        }
+        let routed = route_events(&mut tx, &request.events, &request.now).await;
+        if !alone {
             if routed.is_err() {
                 tx.execute("ROLLBACK TO SAVEPOINT accept_request", &[])
                     .await?;
             }
             tx.execute("RELEASE SAVEPOINT accept_request", &[]).await?;
-            Ok::<_, sqlx::Error>(routed)
         }
-        .await;
-        match routed {
-            Ok(routed) => {
-                due += routed.as_ref().copied().unwrap_or(0);
-                answers.push(routed);
-            }
-            Err(e) => return failed(answers, e),
-        }
+        due += routed.as_ref().copied().unwrap_or(0);
+        answers.push(routed);
     }
     if answers.iter().all(Result::is_err) {
         return Ok(()); // nothing to commit; the transaction rolls back when dropped
@@ -192,9 +209,14 @@ mod tests {
         accept_events(&db, &[event("taken")], "t").await.unwrap();
         let before = db.accepts().commits();
 
-        // While a commit runs (here: while the turn is held), 20 producers and one whose event
-        // id is already stored queue up; the next commit takes them all.
-        let turn = db.accepts().turn.lock().await;
+        // While commits run (here: while both turns are held), 20 producers and one whose
+        // event id is already stored queue up; the next commit takes them all.
+        let turns = db
+            .accepts()
+            .turns
+            .acquire_many(GROUPS_IN_FLIGHT as u32)
+            .await
+            .unwrap();
         let mut producers = Vec::new();
         for i in 0..21 {
             let db = db.clone();
@@ -210,7 +232,7 @@ mod tests {
         while db.accepts().lock_waiting().len() < 21 {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        drop(turn);
+        drop(turns);
         let mut answers = Vec::new();
         for p in producers {
             answers.push(p.await.unwrap());

@@ -263,6 +263,11 @@ impl Db {
         &self.accepts
     }
 
+    /// Transactions this process committed accepting events (`webhook_event_commits_total`).
+    pub fn accept_commits(&self) -> u64 {
+        self.accepts.commits()
+    }
+
     /// The webhook list's pages kept for reuse ([`list_cache`]).
     fn list_cache(&self) -> &list_cache::ListCache {
         &self.list_cache

@@ -139,6 +139,13 @@ async fn metrics_follow_deliveries_in_the_prometheus_text_format() {
         sample(&families, events, &format!("{events}_total"), &[]),
         3.0
     );
+    // One request, one transaction.
+    let commits = "webhook_event_commits";
+    assert_eq!(families[commits]["type"], "counter");
+    assert_eq!(
+        sample(&families, commits, &format!("{commits}_total"), &[]),
+        1.0
+    );
     assert_eq!(families["webhook_delivery_queue_depth"]["type"], "gauge");
     assert!(
         sample(
