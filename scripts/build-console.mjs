@@ -8,7 +8,9 @@
 //      share, and `__wasm_split.js`, which fetches and links them on demand: the first load fetches
 //      the shell and the WebHook list only, each other page its code the first time it opens;
 //   3. wasm-bindgen (--keep-lld-exports: the chunks import the main module's exports) writes the JS
-//      glue of the main module, and `wasm-opt -Os` optimises every module;
+//      glue of the main module, and `wasm-opt -Os` optimises every module (binaryen's JS API in
+//      one worker thread per core, scripts/wasm-opt-worker.mjs: the same output as npm's
+//      `wasm-opt` command, byte for byte, without starting binaryen once per module);
 //   4. every file gets a hash of its build in its name (`name-<16 hex>.ext`), so webhook-server
 //      may let browsers cache it forever and an open tab never mixes two builds; index.html, the
 //      only unhashed file with the icon, preloads the main module with integrity hashes;
@@ -18,21 +20,21 @@
 // failed build leaves the previous one in place. (Until 2026-12-03 trunk did steps 1, 4 and 5 with
 // this script as its hook; trunk's install was the largest part of a cold `make test`.)
 //
-// Usage: node scripts/build-console.mjs   tools: cargo, wasm-split-cli, wasm-bindgen, wasm-opt on PATH.
-import { execFile, execFileSync } from 'node:child_process';
+// Usage: node scripts/build-console.mjs   tools: cargo, wasm-split-cli, wasm-bindgen on PATH; npm's binaryen.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const targetDir = process.env.CARGO_TARGET_DIR ? resolve(root, process.env.CARGO_TARGET_DIR) : join(root, 'target');
 const input = join(targetDir, 'wasm32-unknown-unknown', 'wasm-release', 'webhook-console.wasm');
+const optimiser = join(root, 'scripts', 'wasm-opt-worker.mjs');
 
-const execFileAsync = promisify(execFile);
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 const digest = (alg, data) => createHash(alg).update(data).digest();
 const shortHash = (data) => digest('sha256', data).toString('hex').slice(0, 16);
@@ -43,8 +45,9 @@ run('cargo', ['build', '-p', 'webhook-console', '--bin', 'webhook-console', '--p
 const staging = mkdtempSync(join(root, '.dist-'));
 const tmp = mkdtempSync(join(tmpdir(), 'webhook-console-build-'));
 try {
-  // The build's hash: of cargo's wasm and of this script, which writes the loader.
-  const hash = shortHash(Buffer.concat([readFileSync(input), readFileSync(fileURLToPath(import.meta.url))]));
+  // The build's hash: of cargo's wasm, of this script, which writes the loader, and of the
+  // optimiser's settings.
+  const hash = shortHash(Buffer.concat([input, fileURLToPath(import.meta.url), optimiser].map((f) => readFileSync(f))));
   const name = `webhook-console-${hash}`;
   run('wasm-split-cli', [input, tmp, '--out-name', name]);
   run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--keep-lld-exports', '--out-dir', join(tmp, 'bg'), '--out-name', name, join(tmp, `${name}.wasm`)]);
@@ -86,13 +89,10 @@ try {
   glue = glue.replaceAll(specifier, `from "./${hashed('__wasm_split.js')}"`);
   writeFileSync(join(staging, js), glue);
 
-  // npm's wasm-opt takes ~2 s to start, whatever the module: one per core at a time.
+  // `wasm-opt -Os` on every module, in one worker thread per core (scripts/wasm-opt-worker.mjs).
   const wasm = `${name}_bg.wasm`;
   const jobs = [[join(tmp, 'bg', wasm), join(staging, wasm)], ...chunks.map((c) => [join(tmp, c), join(staging, hashed(c))])];
-  const optimise = async () => {
-    for (let job; (job = jobs.shift()); ) await execFileAsync('wasm-opt', ['-Os', job[0], '-o', job[1]], { cwd: root });
-  };
-  await Promise.all(Array.from({ length: availableParallelism() }, optimise));
+  await optimise(jobs, availableParallelism());
 
   const css = readFileSync(join(root, 'style', 'main.css'));
   const cssName = `main-${shortHash(css)}.css`;
@@ -129,6 +129,32 @@ try {
 } finally {
   rmSync(tmp, { recursive: true, force: true });
   rmSync(staging, { recursive: true, force: true });
+}
+
+// Runs `jobs` ([from, to] paths) through `threads` workers, each taking the next job when done.
+function optimise(jobs, threads) {
+  const queue = [...jobs];
+  const worker = () =>
+    new Promise((done, fail) => {
+      const w = new Worker(optimiser, { stderr: true });
+      // binaryen says once per module that it skips a subsection of the name section it does
+      // not know (id 3, labels), which the output does not keep anyway; the rest passes through.
+      let partial = '';
+      w.stderr.on('data', (chunk) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop();
+        const shown = lines.filter((l) => l && !/^warning: unknown name subsection with id 3 /.test(l));
+        if (shown.length) process.stderr.write(`${shown.join('\n')}\n`);
+      });
+      const next = () => {
+        const job = queue.shift();
+        if (job) w.postMessage({ from: job[0], to: job[1] });
+        else w.terminate().then(() => done());
+      };
+      w.on('message', (m) => (m.error ? (queue.length = 0, w.terminate(), fail(new Error(m.error))) : next()));
+      w.on('error', fail);
+    });
+  return Promise.all(Array.from({ length: Math.min(threads, jobs.length) }, worker));
 }
 
 function replaceOnce(text, from, to, where) {
