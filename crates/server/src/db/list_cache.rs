@@ -10,9 +10,55 @@
 //! pages of all of them.
 
 use super::{Db, on_db};
+use axum::body::Bytes;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use webhook_api::{Page, Webhook, WebhookQuery};
+
+/// A page of the list, and the response body made of it, kept with it: a kept page is served
+/// by copying its body, not by rendering it again for every request.
+#[derive(Debug)]
+pub struct Listed {
+    page: Page<Webhook>,
+    /// The body, and the time until which it stays right (the page's rows can say something
+    /// that ends at a time, as a previous secret's overlap does); `None`: for good.
+    body: Mutex<Option<(Bytes, Option<String>)>>,
+}
+
+impl Listed {
+    pub fn new(page: Page<Webhook>) -> Self {
+        Self {
+            page,
+            body: Mutex::new(None),
+        }
+    }
+
+    /// The response body as of `now`: the one rendered before while it is still right,
+    /// otherwise `render`'s (the body and the time it stays right until), kept for the next.
+    pub fn body(
+        &self,
+        now: &str,
+        render: impl FnOnce(&Page<Webhook>) -> (Bytes, Option<String>),
+    ) -> Bytes {
+        let mut body = self.body.lock().unwrap_or_else(|e| e.into_inner());
+        match &*body {
+            Some((bytes, until)) if until.as_deref().is_none_or(|t| now < t) => bytes.clone(),
+            _ => {
+                let (bytes, until) = render(&self.page);
+                *body = Some((bytes.clone(), until));
+                bytes
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for Listed {
+    type Target = Page<Webhook>;
+
+    fn deref(&self) -> &Page<Webhook> {
+        &self.page
+    }
+}
 
 /// Pages kept at most; all of them belong to one version of the list.
 const CAPACITY: usize = 256;
@@ -26,7 +72,7 @@ pub struct ListCache {
 #[derive(Debug, Default)]
 struct State {
     version: i64,
-    pages: HashMap<String, Arc<Page<Webhook>>>,
+    pages: HashMap<String, Arc<Listed>>,
     /// One lock per key being computed: requests for a page that is not kept yet wait for the
     /// first one's result instead of all counting at once (64 clients asking for one page of
     /// 100,000 webhooks would otherwise run 64 counts side by side).
@@ -35,7 +81,7 @@ struct State {
 
 impl ListCache {
     /// The page of `key` when it was computed at `version`.
-    fn get(&self, version: i64, key: &str) -> Option<Arc<Page<Webhook>>> {
+    fn get(&self, version: i64, key: &str) -> Option<Arc<Listed>> {
         let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if state.version != version {
             return None;
@@ -44,7 +90,7 @@ impl ListCache {
     }
 
     /// Keeps `page` as computed at `version`; pages of other versions are dropped.
-    fn put(&self, version: i64, key: String, page: Arc<Page<Webhook>>) {
+    fn put(&self, version: i64, key: String, page: Arc<Listed>) {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if state.version != version {
             if version < state.version {
@@ -107,31 +153,57 @@ fn key(query: &WebhookQuery) -> Option<String> {
 /// `compute`'s, kept when the version read the same before and after it (so no change
 /// committed while it ran, and both of its statements saw that one version). Requests for the
 /// same missing page wait for one computation.
-pub async fn page<F>(
-    db: &Db,
-    query: &WebhookQuery,
-    compute: F,
-) -> Result<Page<Webhook>, sqlx::Error>
+pub async fn page<F>(db: &Db, query: &WebhookQuery, compute: F) -> Result<Arc<Listed>, sqlx::Error>
 where
     F: AsyncFnOnce() -> Result<Page<Webhook>, sqlx::Error>,
 {
     let Some(key) = key(query) else {
-        return compute().await;
+        return Ok(Arc::new(Listed::new(compute().await?)));
     };
     let cache = db.list_cache();
     if let Some(page) = cache.get(version(db).await?, &key) {
-        return Ok(Page::clone(&page));
+        return Ok(page);
     }
     let computing = cache.computing(&key);
     let _turn = computing.lock().await;
     // Again: the request this one waited for may have kept the page, or a change come meanwhile.
     let before = version(db).await?;
     if let Some(page) = cache.get(before, &key) {
-        return Ok(Page::clone(&page));
+        return Ok(page);
     }
-    let page = compute().await?;
+    let page = Arc::new(Listed::new(compute().await?));
     if version(db).await? == before {
-        cache.put(before, key, Arc::new(page.clone()));
+        cache.put(before, key, page.clone());
     }
     Ok(page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    #[test]
+    fn a_kept_body_is_served_until_the_time_it_stays_right() {
+        let listed = Listed::new(Page {
+            results: Vec::new(),
+            total_count: 7,
+        });
+        let renders = Cell::new(0);
+        let render = |until: Option<&str>| {
+            let renders = &renders;
+            let until = until.map(str::to_string);
+            move |page: &Page<Webhook>| {
+                renders.set(renders.get() + 1);
+                let body = format!("{} #{}", page.total_count, renders.get());
+                (Bytes::from(body), until)
+            }
+        };
+        let t = |s: &str| format!("2026-12-04T10:00:{s}.000Z");
+        assert_eq!(listed.body(&t("00"), render(Some(&t("30")))), "7 #1");
+        assert_eq!(listed.body(&t("29"), render(None)), "7 #1", "still right");
+        assert_eq!(listed.body(&t("30"), render(None)), "7 #2", "rendered again at the time");
+        assert_eq!(listed.body(&t("59"), render(None)), "7 #2", "right for good");
+        assert_eq!(renders.get(), 2);
+    }
 }

@@ -41,7 +41,7 @@ pub mod drills;
 pub mod event_log;
 pub mod inbound;
 pub mod inbound_requests;
-mod list_cache;
+pub mod list_cache;
 pub mod notices;
 pub mod pauses;
 pub mod postgres;

@@ -16,7 +16,10 @@ use webhook_api::{Page, SortField, Webhook, WebhookQuery};
 /// (`Plan::Plain`), and the search's LIKE expression is answered by its trigram indexes
 /// (migration postgres/0001). A page computed before is reused while no webhook has changed
 /// since (`list_cache`).
-pub async fn list(db: &super::Db, query: &WebhookQuery) -> Result<Page<Webhook>, sqlx::Error> {
+pub async fn list(
+    db: &super::Db,
+    query: &WebhookQuery,
+) -> Result<std::sync::Arc<super::list_cache::Listed>, sqlx::Error> {
     super::list_cache::page(db, query, async || find(db, query).await).await
 }
 

@@ -1,6 +1,7 @@
 //! `/api/v1/webhooks`: create, read, modify, enable, disable, delete, list and count webhooks.
 //! Secrets are masked on the way out and resolved from their masks on the way in.
 
+use super::webhook_parts::masked_at;
 use super::webhook_parts::{Bookkeeping, compose, stale, write_error};
 pub(crate) use super::webhook_parts::{checked, masked, not_found};
 use crate::AppState;
@@ -12,9 +13,10 @@ use crate::db::webhook_history::Logged;
 use crate::error::ApiError;
 use crate::extract::{Json, Path, QueryPairs};
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use webhook_api::{
     API_PREFIX, Auth, CreatedWebhook, ErrorBody, FailureDetails, Page, Webhook, WebhookIn,
@@ -44,18 +46,41 @@ use webhook_api::{
 pub async fn list_webhooks(
     State(state): State<AppState>,
     query: QueryPairs,
-) -> Result<Json<Page<Webhook>>, ApiError> {
+) -> Result<Response, ApiError> {
     let query = WebhookQuery::from_pairs(query.iter()).map_err(ApiError::Validation)?;
-    let page = if query.deleted {
+    let now = clock::now();
+    if query.deleted {
         // Admins only (the access table's `?deleted=true` entry).
-        db::webhooks::list_deleted(&state.db, &query).await?
-    } else {
-        db::webhooks::list(&state.db, &query).await?
-    };
-    Ok(Json(Page {
-        results: page.results.into_iter().map(masked).collect(),
+        let page = db::webhooks::list_deleted(&state.db, &query).await?;
+        return Ok(Json(masked_page(&page, &now).0).into_response());
+    }
+    // A kept page keeps its body too (`db::list_cache::Listed`), until a row's masking changes.
+    let body = db::webhooks::list(&state.db, &query)
+        .await?
+        .body(&now, |page| {
+            let (page, until) = masked_page(page, &now);
+            (Bytes::from(db::json(&page)), until)
+        });
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// `page` masked as of `now`, and the earliest time after `now` at which that would change (a
+/// previous secret's overlap ending).
+fn masked_page(page: &Page<Webhook>, now: &str) -> (Page<Webhook>, Option<String>) {
+    let results: Vec<Webhook> = page
+        .results
+        .iter()
+        .map(|w| masked_at(w.clone(), now))
+        .collect();
+    let until = results
+        .iter()
+        .filter_map(|w| w.previous_secret_expires_at.clone())
+        .min();
+    let page = Page {
+        results,
         total_count: page.total_count,
-    }))
+    };
+    (page, until)
 }
 
 /// Create a webhook, and send it the VALIDATE message (seed 002) when it is enabled.
