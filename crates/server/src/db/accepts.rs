@@ -5,17 +5,18 @@
 //! instead of queueing for one each.
 //!
 //! What a caller sees does not change: it is answered once its own events and deliveries are
-//! committed, and they are stored entirely or not at all. Each request's routing runs in its own
-//! savepoint, so one that fails (say, an id already taken) rolls back alone and gets its error,
-//! while the others of its group commit; events of different requests are never batched into
-//! one delivery. Nobody waits for a group to fill: a group takes what queued while the previous
+//! committed, and they are stored entirely or not at all. A group is routed in one pass (one
+//! statement per table for all its requests); when that fails, each request routes again in a
+//! savepoint of its own, so one that fails (say, an id already taken) rolls back alone and gets
+//! its error, while the others of its group commit. Events of different requests are never
+//! batched into one delivery. Nobody waits for a group to fill: a group takes what queued while the previous
 //! one committed (at least one request), so one producer alone commits at once.
 //!
 //! The commit runs in a task of its own, so a producer that hangs up does not abandon the others
 //! of its group (nor its own events, which are then committed unanswered, as if it had hung up
 //! just after the 202; the producer retries, as at-least-once intends).
 
-use super::deliveries::{commit_announcing, route_events};
+use super::deliveries::{Accepted, commit_announcing, route_events, route_requests};
 use super::{Db, Tx};
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -148,39 +149,61 @@ async fn commit_waiting(db: &Db) {
     }
 }
 
-/// Routes each request of `group` in `tx` and commits; pushes one routing outcome per request
-/// onto `answers` (the deliveries it queued, or its error). With others, each request routes in
-/// a savepoint, so that its failure undoes its own writes only; alone, its failure ends the
-/// transaction. An error returned is the transaction's: nothing of the group is stored.
+/// Routes the requests of `group` in `tx` and commits; pushes one routing outcome per request
+/// onto `answers` (the deliveries it queued, or its error). A group routes in one pass (one
+/// statement per table for all of it: on PostgreSQL each statement is a round trip); should that
+/// fail, it is undone and each request routes again in a savepoint of its own, so that a
+/// request's failure undoes its own writes only. Alone, its failure ends the transaction. An
+/// error returned is the transaction's: nothing of the group is stored.
 async fn commit_group(
     db: &Db,
     mut tx: Tx,
     group: &[Request],
     answers: &mut Vec<Result<u64, sqlx::Error>>,
 ) -> Result<(), sqlx::Error> {
-    let alone = group.len() == 1;
-    let mut due = 0;
-    for request in group {
-        if !alone {
+    if let [request] = group {
+        answers.push(route_events(&mut tx, &request.events, &request.now).await);
+    } else if let Some(routed) = route_together(&mut tx, group).await? {
+        answers.extend(routed.into_iter().map(Ok));
+    } else {
+        for request in group {
             tx.execute("SAVEPOINT accept_request", &[]).await?;
-        }
-        let routed = route_events(&mut tx, &request.events, &request.now).await;
-        if !alone {
+            let routed = route_events(&mut tx, &request.events, &request.now).await;
             if routed.is_err() {
                 tx.execute("ROLLBACK TO SAVEPOINT accept_request", &[])
                     .await?;
             }
             tx.execute("RELEASE SAVEPOINT accept_request", &[]).await?;
+            answers.push(routed);
         }
-        due += routed.as_ref().copied().unwrap_or(0);
-        answers.push(routed);
     }
     if answers.iter().all(Result::is_err) {
         return Ok(()); // nothing to commit; the transaction rolls back when dropped
     }
+    let due = answers.iter().filter_map(|a| a.as_ref().ok()).sum();
     commit_announcing(tx, due).await?;
     db.accepts().commits.fetch_add(1, Ordering::Relaxed);
     Ok(())
+}
+
+/// The whole group in one pass, in a savepoint: the deliveries of each request, or `None` (its
+/// writes undone) when one request's failure failed them all.
+async fn route_together(tx: &mut Tx, group: &[Request]) -> Result<Option<Vec<u64>>, sqlx::Error> {
+    let requests: Vec<Accepted> = group
+        .iter()
+        .map(|r| Accepted {
+            events: &r.events,
+            now: &r.now,
+        })
+        .collect();
+    tx.execute("SAVEPOINT accept_group", &[]).await?;
+    let routed = route_requests(tx, &requests).await;
+    if routed.is_err() {
+        tx.execute("ROLLBACK TO SAVEPOINT accept_group", &[])
+            .await?;
+    }
+    tx.execute("RELEASE SAVEPOINT accept_group", &[]).await?;
+    Ok(routed.ok())
 }
 
 #[cfg(test)]
@@ -257,6 +280,50 @@ mod tests {
         expected.push("taken".into());
         expected.sort();
         assert_eq!(ids, expected);
+        pool.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_group_without_failures_routes_in_one_pass_each_request_at_its_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("g.db").display());
+        let pool = sqlite::open(&url, sqlite::Synchronous::Normal)
+            .await
+            .unwrap();
+        let db = Db::new(
+            Backend::Sqlite(sqlite::Store::new(pool.clone())),
+            Cipher::random(),
+        );
+        let turns = db
+            .accepts()
+            .turns
+            .acquire_many(GROUPS_IN_FLIGHT as u32)
+            .await
+            .unwrap();
+        let producers: Vec<_> = (0..12)
+            .map(|i| {
+                let db = db.clone();
+                let events = [event(&format!("e{i:02}a")), event(&format!("e{i:02}b"))];
+                tokio::spawn(async move { accept_events(&db, &events, &format!("t{i:02}")).await })
+            })
+            .collect();
+        while db.accepts().lock_waiting().len() < 12 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        drop(turns);
+        for p in producers {
+            assert_eq!(p.await.unwrap().unwrap(), 0, "no webhook: no delivery");
+        }
+        assert_eq!(db.accepts().commits(), 1);
+        let stored: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, received_at FROM events ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        let expected: Vec<(String, String)> = (0..12)
+            .flat_map(|i| ["a", "b"].map(|s| (format!("e{i:02}{s}"), format!("t{i:02}"))))
+            .collect();
+        assert_eq!(stored, expected);
         pool.close().await;
     }
 

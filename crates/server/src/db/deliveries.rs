@@ -14,52 +14,89 @@ pub(super) async fn route_events(
     events: &[(String, EventIn)],
     now: &str,
 ) -> Result<u64, sqlx::Error> {
+    let routed = route_requests(tx, &[Accepted { events, now }]).await?;
+    Ok(routed[0])
+}
+
+/// One caller's events and the time it accepted them.
+pub(super) struct Accepted<'a> {
+    pub events: &'a [(String, EventIn)],
+    pub now: &'a str,
+}
+
+/// Stores the events of several callers with their deliveries inside `tx`, in one pass: one read
+/// of the routes, one multi-row insert per table, one journal append, whatever the number of
+/// callers (on PostgreSQL each statement is a round trip). Returns the deliveries queued for each
+/// caller, in order. Each caller's events are routed on their own (a delivery batches events of
+/// one caller only) and keep its time; the resumed-pause slots and the journal take the latest.
+/// An error leaves `tx` to be rolled back (to a savepoint): any one caller's fault fails them all.
+pub(super) async fn route_requests(
+    tx: &mut Tx,
+    requests: &[Accepted<'_>],
+) -> Result<Vec<u64>, sqlx::Error> {
     let topics = super::subscriptions::routes(tx).await?;
-    let targets_of = own_targets(tx, events).await?;
-    // (webhook id, rule) → (batch size, its events in posted order).
-    let mut fan_out: HashMap<(&str, RouteRule), (usize, Vec<String>)> = HashMap::new();
-    for (id, e) in events {
-        let own = targets_of
-            .get(&e.event_type)
-            .into_iter()
-            .flatten()
-            .map(|target| (target, RouteRule::Webhook));
-        let by_topic = topics.iter().filter(|t| t.filter.matches(e)).flat_map(|t| {
-            let rule = RouteRule::Subscription(t.topic_id.to_string());
-            t.receivers.iter().map(move |target| (target, rule.clone()))
-        });
-        let mut reached = HashSet::new();
-        for ((webhook_id, batch), rule) in own.chain(by_topic) {
-            if !reached.insert(webhook_id) {
-                continue;
-            }
-            let batch = usize::try_from(*batch).unwrap_or(1).max(1);
-            fan_out
-                .entry((webhook_id.as_str(), rule))
-                .or_insert_with(|| (batch, Vec::new()))
-                .1
-                .push(id.clone());
-        }
-    }
+    let all = || requests.iter().flat_map(|r| r.events.iter());
+    let targets_of = own_targets(tx, all()).await?;
     let mut deliveries = Vec::new();
-    for ((webhook_id, rule), (batch, ids)) in &fan_out {
-        for chunk in ids.chunks(*batch) {
-            deliveries.push(NewDelivery {
-                id: uuid::Uuid::now_v7().to_string(),
-                webhook_id,
-                kind: DeliveryKind::Event,
-                rule,
-                event_ids: chunk,
-                status: DeliveryStatus::Pending,
-                next_attempt_at: Some(now.to_string()),
+    let mut routed = Vec::with_capacity(requests.len());
+    for request in requests {
+        // (webhook id, rule) → (batch size, its events in posted order).
+        let mut fan_out: HashMap<(&str, RouteRule), (usize, Vec<String>)> = HashMap::new();
+        for (id, e) in request.events {
+            let own = targets_of
+                .get(&e.event_type)
+                .into_iter()
+                .flatten()
+                .map(|target| (target, RouteRule::Webhook));
+            let by_topic = topics.iter().filter(|t| t.filter.matches(e)).flat_map(|t| {
+                let rule = RouteRule::Subscription(t.topic_id.to_string());
+                t.receivers.iter().map(move |target| (target, rule.clone()))
             });
+            let mut reached = HashSet::new();
+            for ((webhook_id, batch), rule) in own.chain(by_topic) {
+                if !reached.insert(webhook_id) {
+                    continue;
+                }
+                let batch = usize::try_from(*batch).unwrap_or(1).max(1);
+                fan_out
+                    .entry((webhook_id.as_str(), rule))
+                    .or_insert_with(|| (batch, Vec::new()))
+                    .1
+                    .push(id.clone());
+            }
         }
+        let before = deliveries.len();
+        for ((webhook_id, rule), (batch, ids)) in fan_out {
+            for chunk in ids.chunks(batch) {
+                deliveries.push((webhook_id, rule.clone(), chunk.to_vec(), request.now));
+            }
+        }
+        routed.push((deliveries.len() - before) as u64);
     }
-    super::pauses::behind_resumed(tx, &mut deliveries, now).await?;
-    insert_events(tx, events, now).await?;
-    insert_deliveries(tx, &deliveries, now).await?;
-    super::stream::append(tx, now, &super::stream::accepted(events, &deliveries)).await?;
-    Ok(deliveries.len() as u64)
+    let mut deliveries: Vec<NewDelivery> = deliveries
+        .iter()
+        .map(|(webhook_id, rule, event_ids, now)| NewDelivery {
+            id: uuid::Uuid::now_v7().to_string(),
+            webhook_id,
+            kind: DeliveryKind::Event,
+            rule,
+            event_ids,
+            status: DeliveryStatus::Pending,
+            next_attempt_at: Some(now.to_string()),
+            at: now,
+        })
+        .collect();
+    let latest = requests.iter().map(|r| r.now).max().unwrap_or_default();
+    super::pauses::behind_resumed(tx, &mut deliveries, latest).await?;
+    let events: Vec<_> = requests
+        .iter()
+        .flat_map(|r| r.events.iter().map(|e| (e, r.now)))
+        .collect();
+    insert_events(tx, &events).await?;
+    insert_deliveries(tx, &deliveries).await?;
+    let journal = super::stream::accepted(all(), &deliveries);
+    super::stream::append(tx, latest, &journal).await?;
+    Ok(routed)
 }
 
 /// Rows per multi-row INSERT: a few statements for a large POST, well under SQLite's limit of
@@ -68,12 +105,11 @@ pub(super) const ROWS_PER_INSERT: usize = 500;
 
 /// The live, enabled webhooks whose own event types include each event type of `events`, with
 /// their batch sizes: one read for the whole request.
-async fn own_targets(
+async fn own_targets<'e>(
     tx: &mut Tx,
-    events: &[(String, EventIn)],
+    events: impl Iterator<Item = &'e (String, EventIn)>,
 ) -> Result<HashMap<String, Vec<(String, i64)>>, sqlx::Error> {
     let types: Vec<&str> = events
-        .iter()
         .map(|(_, e)| e.event_type.as_str())
         .collect::<HashSet<_>>()
         .into_iter()
@@ -99,11 +135,10 @@ async fn own_targets(
     Ok(out)
 }
 
-/// Stores accepted events, a few hundred rows per statement.
+/// Stores accepted events, each with the time it was accepted, a few hundred rows per statement.
 async fn insert_events(
     tx: &mut Tx,
-    events: &[(String, EventIn)],
-    now: &str,
+    events: &[(&(String, EventIn), &str)],
 ) -> Result<(), sqlx::Error> {
     for chunk in events.chunks(ROWS_PER_INSERT) {
         on_tx!(tx, |conn, pg| {
@@ -111,7 +146,7 @@ async fn insert_events(
                 "INSERT INTO events (id, type, action, resource_type, resource_id, \
                  resource_details, result, severity, occurred_at, source, received_at) ",
             );
-            q.push_values(chunk, |mut row, (id, e)| {
+            q.push_values(chunk, |mut row, ((id, e), now)| {
                 row.push_bind(id)
                     .push_bind(&e.event_type)
                     .push_bind(&e.action)
@@ -122,7 +157,7 @@ async fn insert_events(
                     .push_bind(e.severity.as_str())
                     .push_bind(e.occurred_at.as_deref().unwrap_or(now))
                     .push_bind(&e.source)
-                    .push_bind(now);
+                    .push_bind(*now);
             });
             q.build().execute(&mut *conn).await.map(drop)
         })?;
@@ -139,15 +174,13 @@ pub(super) struct NewDelivery<'a> {
     pub event_ids: &'a [String],
     pub status: DeliveryStatus,
     pub next_attempt_at: Option<String>,
+    /// Its `created_at` and `updated_at`.
+    pub at: &'a str,
 }
 
 /// Stores deliveries and the events log's index from their events to them, a few hundred rows
 /// per statement.
-async fn insert_deliveries(
-    tx: &mut Tx,
-    deliveries: &[NewDelivery<'_>],
-    now: &str,
-) -> Result<(), sqlx::Error> {
+async fn insert_deliveries(tx: &mut Tx, deliveries: &[NewDelivery<'_>]) -> Result<(), sqlx::Error> {
     // The message id is Standard Webhooks' `msg_` + the delivery id: one per delivery, kept
     // across retries and redeliveries.
     for chunk in deliveries.chunks(ROWS_PER_INSERT) {
@@ -165,8 +198,8 @@ async fn insert_deliveries(
                     .push_bind(message_id_of(&d.id))
                     .push_bind(d.status.as_str())
                     .push_bind(&d.next_attempt_at)
-                    .push_bind(now)
-                    .push_bind(now);
+                    .push_bind(d.at)
+                    .push_bind(d.at);
             });
             q.build().execute(&mut *conn).await.map(drop)
         })?;
@@ -227,8 +260,9 @@ pub async fn insert_validation(
         event_ids: &[],
         status,
         next_attempt_at: None,
+        at: started_at,
     };
-    insert_deliveries(&mut tx, &[delivery], started_at).await?;
+    insert_deliveries(&mut tx, &[delivery]).await?;
     let attempt = NewAttempt {
         delivery_id: id,
         number: 1,

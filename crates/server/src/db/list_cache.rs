@@ -202,8 +202,16 @@ mod tests {
         let t = |s: &str| format!("2026-12-04T10:00:{s}.000Z");
         assert_eq!(listed.body(&t("00"), render(Some(&t("30")))), "7 #1");
         assert_eq!(listed.body(&t("29"), render(None)), "7 #1", "still right");
-        assert_eq!(listed.body(&t("30"), render(None)), "7 #2", "rendered again at the time");
-        assert_eq!(listed.body(&t("59"), render(None)), "7 #2", "right for good");
+        assert_eq!(
+            listed.body(&t("30"), render(None)),
+            "7 #2",
+            "rendered again at the time"
+        );
+        assert_eq!(
+            listed.body(&t("59"), render(None)),
+            "7 #2",
+            "right for good"
+        );
         assert_eq!(renders.get(), 2);
     }
 }

@@ -116,11 +116,11 @@ pub async fn last_seq(db: &Db) -> Result<i64, sqlx::Error> {
 }
 
 /// The live view's rows of accepted events and the deliveries they made.
-pub(super) fn accepted(
-    events: &[(String, webhook_api::EventIn)],
+pub(super) fn accepted<'e>(
+    events: impl Iterator<Item = &'e (String, webhook_api::EventIn)>,
     deliveries: &[super::deliveries::NewDelivery<'_>],
 ) -> Vec<Entry> {
-    let events = events.iter().map(|(id, e)| Entry {
+    let events = events.map(|(id, e)| Entry {
         kind: "event",
         webhook_id: None,
         topic: None,

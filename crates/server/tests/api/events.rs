@@ -272,6 +272,39 @@ async fn events_posted_together_are_batched_by_batch_size() {
     assert_eq!(deliveries(&app, &w.id).await.total_count, 2);
 }
 
+/// Concurrent POSTs share commits (and a group is routed in one pass), but a delivery batches
+/// the events of one request only: 16 single-event POSTs to a webhook batching up to 10 arrive
+/// as 16 deliveries of one event each, whichever of them committed together.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_posts_are_never_batched_together() {
+    let app = spawn_app().await;
+    let receiver = Receiver::start().await;
+    let w = webhook_at(&app, &receiver.url("/ok"), json!({"batch_size": 10})).await;
+
+    let mut posts = tokio::task::JoinSet::new();
+    for _ in 0..16 {
+        let request = app
+            .client
+            .post(app.url("/api/v1/events"))
+            .json(&event("resource.update"));
+        posts.spawn(async move { request.send().await.expect("POST /events") });
+    }
+    for response in posts.join_all().await {
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        let accepted: EventsAccepted = response.json().await.unwrap();
+        assert_eq!(accepted.deliveries, 1);
+    }
+
+    let got = receiver.wait_for(16, WAIT).await;
+    assert_eq!(got.len(), 16);
+    assert!(
+        got.iter()
+            .all(|r| r.json().as_array().is_none_or(|a| a.len() == 1)),
+        "one event per delivery"
+    );
+    assert_eq!(deliveries(&app, &w.id).await.total_count, 16);
+}
+
 #[tokio::test]
 async fn redeliver_and_recover_send_again_with_the_same_message_id() {
     let app = spawn_app().await;
