@@ -5,13 +5,27 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO_TERM_COLOR ?= never
 
-.PHONY: run test tools tools-test console test-rust test-openapi test-browser test-e2e bench clean
+.PHONY: run test tools tools-test console test-server test-console test-rust test-openapi test-browser test-e2e bench clean
 
 run: tools console
 	cargo build --release -p webhook-server
 	./target/release/webhook-server --dist dist
 
-test: tools-test test-rust test-openapi test-browser console test-e2e
+# The server's suites and the console's build and tests run side by side
+# (scripts/side-by-side.sh; not make -j, whose job slots would hold each cargo to one job): the
+# console's release build is mostly one core (its link-time optimisation), and the server's suites
+# spend much of their time waiting on sockets and fsync. The end-to-end suite needs both.
+test: tools-test
+	scripts/side-by-side.sh '$(MAKE) --no-print-directory test-server' '$(MAKE) --no-print-directory test-console'
+	$(MAKE) --no-print-directory test-e2e
+
+test-server:
+	$(MAKE) --no-print-directory test-rust
+	$(MAKE) --no-print-directory test-openapi
+
+test-console:
+	$(MAKE) --no-print-directory console
+	$(MAKE) --no-print-directory test-browser
 
 tools:
 	scripts/tools.sh build

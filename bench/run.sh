@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every benchmark, in order: the console's first-load weight, the list endpoint's latency and its
+# Every benchmark, in order: the console's first-load weight (files, then in Chromium: bytes on the
+# wire and time to the first rows painted), the list endpoint's latency and its
 # throughput under load, then delivery throughput and latency (SQLite, PostgreSQL with one and
 # three instances) against the raw signed-POST rate.
 # `make bench` runs this after building the console (dist/) in release mode.
@@ -7,6 +8,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 echo "== first load (dist/) =="
 node bench/first-load.mjs
+echo
+echo "== first paint in Chromium (release webhook-server, dist/) =="
+[ -x target/release/webhook-server ] || cargo build --release -p webhook-server
+node bench/first-paint.mjs
 echo
 echo "== list latency (release webhook-server, SQLite and PostgreSQL) =="
 scripts/with-postgres.sh bench/list-latency.sh
