@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO_TERM_COLOR ?= never
 
-.PHONY: run test tools tools-test console test-server test-console test-rust test-openapi test-browser test-e2e bench clean
+.PHONY: run test tools tools-test console test-server test-console test-rust test-sqlite test-postgres test-openapi test-browser test-e2e bench clean
 
 run: tools console
 	cargo build --release -p webhook-server
@@ -19,9 +19,13 @@ test: tools-test
 	scripts/side-by-side.sh '$(MAKE) --no-print-directory test-server' '$(MAKE) --no-print-directory test-console'
 	$(MAKE) --no-print-directory test-e2e
 
+# Built once, the server's three suites then run side by side too: each spends most of its time
+# waiting (sockets, fsync, one schemathesis worker), and one after the other they were ten minutes.
 test-server:
-	$(MAKE) --no-print-directory test-rust
-	$(MAKE) --no-print-directory test-openapi
+	cargo test -p webhook-api -p webhook-server --no-run
+	cargo build -p webhook-server
+	scripts/side-by-side.sh '$(MAKE) --no-print-directory test-sqlite' \
+	  '$(MAKE) --no-print-directory test-postgres' '$(MAKE) --no-print-directory test-openapi'
 
 test-console:
 	$(MAKE) --no-print-directory console
@@ -41,7 +45,13 @@ console:
 # Then the server's integration suite once more on PostgreSQL: a throwaway cluster that
 # scripts/with-postgres.sh starts, passes as WEBHOOK_TEST_POSTGRES and stops again.
 test-rust:
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
 	cargo test -p webhook-api -p webhook-server
+
+test-postgres:
 	scripts/with-postgres.sh cargo test -p webhook-server --test api
 
 # The API against its own OpenAPI document: schemathesis --checks all, a fixed seed, the server
@@ -49,9 +59,12 @@ test-rust:
 test-openapi:
 	scripts/schemathesis.sh
 
-# Console components and unit tests in headless Chromium (wasm-bindgen-test).
+# Console components and unit tests in headless Chromium (wasm-bindgen-test). In a build
+# directory of their own: their host half (macros, build scripts) would otherwise share
+# target/debug, whose lock then holds the server's suites back while this builds (`make test`
+# runs the two side by side).
 test-browser:
-	cargo test -p webhook-console --target wasm32-unknown-unknown
+	CARGO_TARGET_DIR=target/browser-tests cargo test -p webhook-console --target wasm32-unknown-unknown
 
 # Playwright in headless Chromium against a real webhook-server with a temporary database; then
 # the operations spec (live view, pause, auto-disable, drills, retention) once more with the
