@@ -96,6 +96,9 @@ try {
     }
   }
   report(times, wire, marks);
+  if (process.env.BENCH_PAINT_TRACE !== '0') {
+    for (const kind of ['console', 'static']) traced(kind, await coldLoad(browser, cookies, pages[kind], expected, true));
+  }
 } finally {
   await browser?.close();
   server?.kill('SIGTERM');
@@ -103,13 +106,13 @@ try {
 }
 
 /** One cold load of `target` in a fresh context: when the rows were painted, and what came over the wire. */
-async function coldLoad(browser, cookies, target, expected) {
+async function coldLoad(browser, cookies, target, expected, trace = false) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addCookies(cookies);
   await context.addInitScript(({ selector, n }) => {
     const seen = () => {
       if (document.querySelectorAll(selector).length < n) return false;
-      requestAnimationFrame(() => requestAnimationFrame(() => (window.__rowsPainted = performance.now())));
+      requestAnimationFrame(() => requestAnimationFrame(() => (window.__rowsPainted = performance.mark('rows-painted').startTime)));
       return true;
     };
     const observer = new MutationObserver(() => seen() && observer.disconnect());
@@ -118,9 +121,11 @@ async function coldLoad(browser, cookies, target, expected) {
   const page = await context.newPage();
   const finished = [];
   page.on('requestfinished', (request) => finished.push(request));
+  if (trace) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm', 'blink.user_timing', 'loading'] });
   await page.goto(target);
   await page.waitForFunction(() => window.__rowsPainted !== undefined, null, { timeout: 30_000 });
   const painted = await page.evaluate(() => window.__rowsPainted);
+  const events = trace ? JSON.parse(await browser.stopTracing()).traceEvents : undefined;
   // Where the time went: when the wasm had arrived, when the console's first API call left
   // (the wasm compiled and started), when the list's answer had arrived.
   const marks = await page.evaluate(() => {
@@ -144,7 +149,48 @@ async function coldLoad(browser, cookies, target, expected) {
     });
   }
   await context.close();
-  return { painted, files, marks };
+  return { painted, files, marks, events };
+}
+
+/**
+ * Where the main thread's time went in one more (traced) cold load of each page, from
+ * navigation start to the rows painted: its busy time, its tasks of 20 ms or more with what took
+ * most of each, and the trace events with the most self time (their duration less their nested
+ * events'). Chromium's own names: FunctionCall and v8.* are the console's code (wasm and JS),
+ * UpdateLayoutTree is style, Layout/PrePaint/Paint the rendering.
+ */
+function traced(kind, { painted, events }) {
+  const mark = events.find((e) => e.name === 'rows-painted' && e.ph !== 'M');
+  const main = events.filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.ph === 'X' && e.dur !== undefined);
+  const from = mark.ts - painted * 1000;
+  const ms = (us) => (us / 1000).toFixed(1);
+  const inWindow = main.filter((e) => e.ts >= from && e.ts <= mark.ts).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  // Nesting by time: self time of each event, and the top-level tasks.
+  const self = new Map();
+  const stack = [];
+  const tasks = [];
+  for (const e of inWindow) {
+    while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
+    if (stack.length) stack.at(-1).children.push(e);
+    else tasks.push(e);
+    e.children = [];
+    stack.push(e);
+  }
+  const selfOf = (e) => e.dur - e.children.reduce((s, c) => s + c.dur, 0);
+  for (const e of inWindow) self.set(e.name, (self.get(e.name) ?? 0) + selfOf(e));
+  const busy = tasks.reduce((s, t) => s + t.dur, 0);
+  console.log(`
+one traced cold load of the ${kind} page: rows painted at ${painted.toFixed(1)} ms, main thread busy ${ms(busy)} ms of it`);
+  const heaviest = (t) => {
+    const all = [];
+    const walk = (e) => { all.push(e); e.children.forEach(walk); };
+    t.children.forEach(walk);
+    const by = new Map();
+    for (const e of all) by.set(e.name, (by.get(e.name) ?? 0) + selfOf(e));
+    return [...by].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([n, d]) => `${n} ${ms(d)}`).join(', ');
+  };
+  for (const t of tasks.filter((t) => t.dur >= 20_000)) console.log(`  task at ${ms(t.ts - from).padStart(6)} ms: ${ms(t.dur).padStart(6)} ms (${heaviest(t)})`);
+  console.log('  most self time: ' + [...self].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([n, d]) => `${n} ${ms(d)}`).join(', '));
 }
 
 function report(times, files, marks) {
