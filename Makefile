@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO_TERM_COLOR ?= never
 
-.PHONY: run test tools tools-test console test-server test-console test-rust test-sqlite test-postgres test-openapi test-browser test-e2e bench clean
+.PHONY: run test tools tools-test console test-server test-console test-rust test-openapi test-browser test-e2e bench clean
 
 run: tools console
 	cargo build --release -p webhook-server
@@ -19,13 +19,9 @@ test: tools-test
 	scripts/side-by-side.sh '$(MAKE) --no-print-directory test-server' '$(MAKE) --no-print-directory test-console'
 	$(MAKE) --no-print-directory test-e2e
 
-# Built once, the server's three suites then run side by side too: each spends most of its time
-# waiting (sockets, fsync, one schemathesis worker), and one after the other they were ten minutes.
 test-server:
-	cargo test -p webhook-api -p webhook-server --no-run
-	cargo build -p webhook-server
-	scripts/side-by-side.sh '$(MAKE) --no-print-directory test-sqlite' \
-	  '$(MAKE) --no-print-directory test-postgres' '$(MAKE) --no-print-directory test-openapi'
+	$(MAKE) --no-print-directory test-rust
+	$(MAKE) --no-print-directory test-openapi
 
 test-console:
 	$(MAKE) --no-print-directory console
@@ -45,13 +41,7 @@ console:
 # Then the server's integration suite once more on PostgreSQL: a throwaway cluster that
 # scripts/with-postgres.sh starts, passes as WEBHOOK_TEST_POSTGRES and stops again.
 test-rust:
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
-
-test-sqlite:
 	cargo test -p webhook-api -p webhook-server
-
-test-postgres:
 	scripts/with-postgres.sh cargo test -p webhook-server --test api
 
 # The API against its own OpenAPI document: schemathesis --checks all, a fixed seed, the server
@@ -68,9 +58,10 @@ test-browser:
 
 # Playwright in headless Chromium against a real webhook-server with a temporary database; then
 # the operations spec (live view, pause, auto-disable, drills, retention) once more with the
-# server on PostgreSQL (a throwaway cluster, as for test-rust).
+# server on PostgreSQL (a throwaway cluster, as for test-rust). target/debug/webhook-server is
+# built as the server's tests build it (see scripts/schemathesis.sh), a no-op after test-rust.
 test-e2e:
-	cargo build -p webhook-server
+	cargo test -p webhook-api -p webhook-server --no-run
 	npx playwright test
 	scripts/with-postgres.sh bash -c 'E2E_POSTGRES="$$WEBHOOK_TEST_POSTGRES" npx playwright test tests/e2e/operations.spec.ts'
 

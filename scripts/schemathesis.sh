@@ -21,7 +21,10 @@ say() { printf '==> %s\n' "$*"; }
 
 # WEBHOOK_SERVER=PATH checks that binary instead of building target/debug/webhook-server.
 BIN=${WEBHOOK_SERVER:-target/debug/webhook-server}
-[ -n "${WEBHOOK_SERVER:-}" ] || cargo build -q -p webhook-server
+# Built as the server's tests build it (cargo builds the binary for the integration tests): a plain
+# `cargo build` resolves the dependencies' features without the tests' dev-dependencies and so
+# compiles the server a second time (minutes), where after `make test-rust` this is a no-op.
+[ -n "${WEBHOOK_SERVER:-}" ] || cargo test -q -p webhook-api -p webhook-server --no-run
 DIR=$(mktemp -d)
 SERVER=
 cleanup() {
