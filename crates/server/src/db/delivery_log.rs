@@ -61,11 +61,12 @@ pub async fn list(
     })
 }
 
+/// By id, on PostgreSQL with `= ANY(ARRAY(…))` (an index lookup per id: see `claims::events`).
 async fn attach_attempts(db: &Db, deliveries: &mut [Delivery]) -> Result<(), sqlx::Error> {
     let ids: Vec<&str> = deliveries.iter().map(|d| d.id.as_str()).collect();
     let rows: Vec<(String, Attempt)> = on_db!(db, |pool, pg| sqlx::query(if pg {
         "SELECT delivery_id, number, started_at, duration_ms, ok, request, response, error \
-         FROM attempts WHERE delivery_id IN (SELECT value FROM json_array_elements_text($1::json)) \
+         FROM attempts WHERE delivery_id = ANY(ARRAY(SELECT json_array_elements_text($1::json))) \
          ORDER BY delivery_id, number"
     } else {
         "SELECT delivery_id, number, started_at, duration_ms, ok, request, response, error \

@@ -78,12 +78,13 @@ where
     q
 }
 
+/// By id, on PostgreSQL with `= ANY(ARRAY(…))` (an index lookup per id: see `claims::events`).
 async fn attach_routes(db: &Db, events: &mut [EventRecord]) -> Result<(), sqlx::Error> {
     let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
     let rows: Vec<(String, EventRoute)> = on_db!(db, |pool, pg| sqlx::query(if pg {
         "SELECT de.event_id, d.id, d.webhook_id, w.name, d.rule, d.status FROM delivery_events de \
          JOIN deliveries d ON d.id = de.delivery_id JOIN webhooks w ON w.id = d.webhook_id \
-         WHERE de.event_id IN (SELECT value FROM json_array_elements_text($1::json)) \
+         WHERE de.event_id = ANY(ARRAY(SELECT json_array_elements_text($1::json))) \
          ORDER BY d.created_at, d.id"
     } else {
         "SELECT de.event_id, d.id, d.webhook_id, w.name, d.rule, d.status FROM delivery_events de \
