@@ -220,26 +220,38 @@ mod tests {
         (id.to_string(), event)
     }
 
-    #[tokio::test]
-    async fn concurrent_requests_share_one_commit_and_fail_alone() {
+    /// A fresh SQLite database, with its pool for checking what was stored.
+    async fn sqlite_db(
+        synchronous: sqlite::Synchronous,
+    ) -> (tempfile::TempDir, sqlx::SqlitePool, Db) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("g.db").display());
-        let pool = sqlite::open(&url, sqlite::Synchronous::Full).await.unwrap();
+        let pool = sqlite::open(&url, synchronous).await.unwrap();
         let db = Db::new(
             Backend::Sqlite(sqlite::Store::new(pool.clone())),
             Cipher::random(),
         );
+        (dir, pool, db)
+    }
+
+    /// Both commit turns, held as if two groups were committing: requests queue meanwhile.
+    async fn hold_turns(db: &Db) -> tokio::sync::SemaphorePermit<'_> {
+        db.accepts()
+            .turns
+            .acquire_many(GROUPS_IN_FLIGHT as u32)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn concurrent_requests_share_one_commit_and_fail_alone() {
+        let (_dir, pool, db) = sqlite_db(sqlite::Synchronous::Full).await;
         accept_events(&db, &[event("taken")], "t").await.unwrap();
         let before = db.accepts().commits();
 
         // While commits run (here: while both turns are held), 20 producers and one whose
         // event id is already stored queue up; the next commit takes them all.
-        let turns = db
-            .accepts()
-            .turns
-            .acquire_many(GROUPS_IN_FLIGHT as u32)
-            .await
-            .unwrap();
+        let turns = hold_turns(&db).await;
         let mut producers = Vec::new();
         for i in 0..21 {
             let db = db.clone();
@@ -285,21 +297,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_group_without_failures_routes_in_one_pass_each_request_at_its_time() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("g.db").display());
-        let pool = sqlite::open(&url, sqlite::Synchronous::Normal)
-            .await
-            .unwrap();
-        let db = Db::new(
-            Backend::Sqlite(sqlite::Store::new(pool.clone())),
-            Cipher::random(),
-        );
-        let turns = db
-            .accepts()
-            .turns
-            .acquire_many(GROUPS_IN_FLIGHT as u32)
-            .await
-            .unwrap();
+        let (_dir, pool, db) = sqlite_db(sqlite::Synchronous::Normal).await;
+        let turns = hold_turns(&db).await;
         let producers: Vec<_> = (0..12)
             .map(|i| {
                 let db = db.clone();
