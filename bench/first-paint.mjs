@@ -165,8 +165,7 @@ function traced(kind, { painted, events }) {
   const from = mark.ts - painted * 1000;
   const ms = (us) => (us / 1000).toFixed(1);
   const inWindow = main.filter((e) => e.ts >= from && e.ts <= mark.ts).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
-  // Nesting by time: self time of each event, and the top-level tasks.
-  const self = new Map();
+  // Nesting by time: each event's children, and the top-level tasks.
   const stack = [];
   const tasks = [];
   for (const e of inWindow) {
@@ -177,20 +176,17 @@ function traced(kind, { painted, events }) {
     stack.push(e);
   }
   const selfOf = (e) => e.dur - e.children.reduce((s, c) => s + c.dur, 0);
-  for (const e of inWindow) self.set(e.name, (self.get(e.name) ?? 0) + selfOf(e));
-  const busy = tasks.reduce((s, t) => s + t.dur, 0);
-  console.log(`
-one traced cold load of the ${kind} page: rows painted at ${painted.toFixed(1)} ms, main thread busy ${ms(busy)} ms of it`);
-  const heaviest = (t) => {
-    const all = [];
-    const walk = (e) => { all.push(e); e.children.forEach(walk); };
-    t.children.forEach(walk);
+  // The `n` event names with the most self time among `es`, as "name ms, …".
+  const top = (es, n) => {
     const by = new Map();
-    for (const e of all) by.set(e.name, (by.get(e.name) ?? 0) + selfOf(e));
-    return [...by].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([n, d]) => `${n} ${ms(d)}`).join(', ');
+    for (const e of es) by.set(e.name, (by.get(e.name) ?? 0) + selfOf(e));
+    return [...by].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, d]) => `${name} ${ms(d)}`).join(', ');
   };
-  for (const t of tasks.filter((t) => t.dur >= 20_000)) console.log(`  task at ${ms(t.ts - from).padStart(6)} ms: ${ms(t.dur).padStart(6)} ms (${heaviest(t)})`);
-  console.log('  most self time: ' + [...self].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([n, d]) => `${n} ${ms(d)}`).join(', '));
+  const nested = (t) => t.children.flatMap((c) => [c, ...nested(c)]);
+  const busy = tasks.reduce((s, t) => s + t.dur, 0);
+  console.log(`\none traced cold load of the ${kind} page: rows painted at ${painted.toFixed(1)} ms, main thread busy ${ms(busy)} ms of it`);
+  for (const t of tasks.filter((t) => t.dur >= 20_000)) console.log(`  task at ${ms(t.ts - from).padStart(6)} ms: ${ms(t.dur).padStart(6)} ms (${top(nested(t), 3)})`);
+  console.log(`  most self time: ${top(inWindow, 10)}`);
 }
 
 function report(times, files, marks) {
