@@ -224,7 +224,7 @@ async fn insert_deliveries(tx: &mut Tx, deliveries: &[NewDelivery<'_>]) -> Resul
 /// On PostgreSQL, wakes every instance's worker when the transaction commits (the delivery may
 /// be claimed by any of them); on SQLite the one worker is woken by the caller.
 pub(super) async fn notify(tx: &mut Tx) -> Result<(), sqlx::Error> {
-    if let Tx::Postgres(t) = tx {
+    if let Tx::Postgres(t, _) = tx {
         sqlx::query(postgres::NOTIFY).execute(&mut **t).await?;
     }
     Ok(())

@@ -8,6 +8,15 @@
 //! that value: one primary-key read per request instead of the count and the page. The counter
 //! lives in the database, so on PostgreSQL a change made through any instance invalidates the
 //! pages of all of them.
+//!
+//! On PostgreSQL even that read is skipped while nothing can have changed: the trigger that
+//! raises the counter also announces it (`NOTIFY webhook_list`, migration postgres/0011), and
+//! this instance counts what it has heard — those notices, and each of its own commits (every
+//! write goes through [`super::Tx`]). A page is then served without a round trip for as long
+//! as nothing was heard since the counter last read its value. Another instance's change is so
+//! seen after the moment its notice takes to arrive (on loopback well under a millisecond);
+//! this instance's own at once. While the notification connection is down, or on SQLite (where
+//! the read costs no round trip), the counter is read on every request as before.
 
 use super::{Db, on_db};
 use axum::body::Bytes;
@@ -72,6 +81,13 @@ pub struct ListCache {
 #[derive(Debug, Default)]
 struct State {
     version: i64,
+    /// Whether changes are announced to this process: set while the PostgreSQL listener listens.
+    listening: bool,
+    /// Changes heard of: notices, this process's commits, the listener starting or stopping.
+    heard: u64,
+    /// The `heard` at which `version` was last read as the database's: while `heard` still
+    /// equals it, `version` is current without reading it.
+    confirmed: Option<u64>,
     pages: HashMap<String, Arc<Listed>>,
     /// One lock per key being computed: requests for a page that is not kept yet wait for the
     /// first one's result instead of all counting at once (64 clients asking for one page of
@@ -80,9 +96,49 @@ struct State {
 }
 
 impl ListCache {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A change may have been committed (a notice, or a commit of this process).
+    pub fn changed(&self) {
+        let mut state = self.state();
+        state.heard = state.heard.wrapping_add(1);
+    }
+
+    /// Whether changes are announced from now on (the listener listens) or may go unseen.
+    pub fn set_listening(&self, listening: bool) {
+        let mut state = self.state();
+        state.heard = state.heard.wrapping_add(1);
+        state.listening = listening;
+    }
+
+    /// The changes heard so far, read before reading the version; None while not listening.
+    fn heard(&self) -> Option<u64> {
+        let state = self.state();
+        state.listening.then_some(state.heard)
+    }
+
+    /// Notes that the version read `version` after `heard` changes had been heard.
+    fn confirm(&self, heard: Option<u64>, version: i64) {
+        let mut state = self.state();
+        if state.version == version {
+            state.confirmed = heard;
+        }
+    }
+
+    /// The page of `key` when nothing was heard since the version was confirmed.
+    fn unchanged(&self, key: &str) -> Option<Arc<Listed>> {
+        let state = self.state();
+        if !state.listening || state.confirmed != Some(state.heard) {
+            return None;
+        }
+        state.pages.get(key).cloned()
+    }
+
     /// The page of `key` when it was computed at `version`.
     fn get(&self, version: i64, key: &str) -> Option<Arc<Listed>> {
-        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let state = self.state();
         if state.version != version {
             return None;
         }
@@ -91,13 +147,14 @@ impl ListCache {
 
     /// Keeps `page` as computed at `version`; pages of other versions are dropped.
     fn put(&self, version: i64, key: String, page: Arc<Listed>) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = self.state();
         if state.version != version {
             if version < state.version {
                 // Computed before a change another request has already seen: never useful.
                 return;
             }
             state.version = version;
+            state.confirmed = None;
             state.pages.clear();
             state.computing.clear();
         }
@@ -109,7 +166,7 @@ impl ListCache {
 
     /// The lock of computing `key`'s page.
     fn computing(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = self.state();
         if state.computing.len() >= CAPACITY {
             state.computing.clear();
         }
@@ -161,19 +218,28 @@ where
         return Ok(Arc::new(Listed::new(compute().await?)));
     };
     let cache = db.list_cache();
-    if let Some(page) = cache.get(version(db).await?, &key) {
+    if let Some(page) = cache.unchanged(&key) {
+        return Ok(page);
+    }
+    let heard = cache.heard();
+    let now = version(db).await?;
+    if let Some(page) = cache.get(now, &key) {
+        cache.confirm(heard, now);
         return Ok(page);
     }
     let computing = cache.computing(&key);
     let _turn = computing.lock().await;
     // Again: the request this one waited for may have kept the page, or a change come meanwhile.
+    let heard = cache.heard();
     let before = version(db).await?;
     if let Some(page) = cache.get(before, &key) {
+        cache.confirm(heard, before);
         return Ok(page);
     }
     let page = Arc::new(Listed::new(compute().await?));
     if version(db).await? == before {
         cache.put(before, key, page.clone());
+        cache.confirm(heard, before);
     }
     Ok(page)
 }
@@ -182,6 +248,51 @@ where
 mod tests {
     use super::*;
     use std::cell::Cell;
+
+    fn page(total_count: u64) -> Arc<Listed> {
+        Arc::new(Listed::new(Page {
+            results: Vec::new(),
+            total_count,
+        }))
+    }
+
+    #[test]
+    fn a_page_is_served_unread_only_while_nothing_was_heard_since_its_version_was_read() {
+        let cache = ListCache::default();
+        cache.put(3, "k".into(), page(1));
+        cache.confirm(cache.heard(), 3);
+        assert!(
+            cache.unchanged("k").is_none(),
+            "not listening: read every time"
+        );
+
+        cache.set_listening(true);
+        assert!(
+            cache.unchanged("k").is_none(),
+            "listening anew: read once more"
+        );
+        let heard = cache.heard();
+        cache.confirm(heard, 3);
+        assert_eq!(cache.unchanged("k").unwrap().total_count, 1);
+        assert!(cache.unchanged("other").is_none());
+
+        // A read that raced a change confirms nothing: it read the heard count before.
+        cache.changed();
+        assert!(cache.unchanged("k").is_none());
+        cache.confirm(heard, 3);
+        assert!(cache.unchanged("k").is_none());
+
+        // A version newer than the pages' is not confirmed for them.
+        let heard = cache.heard();
+        cache.confirm(heard, 4);
+        assert!(cache.unchanged("k").is_none());
+        cache.put(4, "k".into(), page(2));
+        cache.confirm(heard, 4);
+        assert_eq!(cache.unchanged("k").unwrap().total_count, 2);
+
+        cache.set_listening(false);
+        assert!(cache.unchanged("k").is_none());
+    }
 
     #[test]
     fn a_kept_body_is_served_until_the_time_it_stays_right() {

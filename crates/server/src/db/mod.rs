@@ -33,6 +33,7 @@
 
 pub mod accepts;
 pub mod audit;
+pub mod auth_cache;
 pub mod cipher;
 pub mod claims;
 pub mod deliveries;
@@ -75,6 +76,8 @@ pub struct Db {
     /// told that any instance did: what `GET /stream` readers wait on ([`Db::journal_changes`]).
     journal: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
     list_cache: std::sync::Arc<list_cache::ListCache>,
+    /// Sessions and tokens found live ([`auth_cache`]; PostgreSQL only).
+    auth_cache: std::sync::Arc<auth_cache::AuthCache>,
     /// Accepted events waiting to share a commit ([`accepts`]).
     accepts: std::sync::Arc<accepts::Accepts>,
 }
@@ -94,10 +97,14 @@ impl Backend {
 }
 
 /// A transaction on either backend; dropped without [`Tx::commit`], it rolls back. On SQLite it
-/// holds the process's write turn ([`sqlite::Store`]) until it ends.
+/// holds the process's write turn ([`sqlite::Store`]) until it ends. On PostgreSQL its commit is
+/// counted as a change the webhook list's cache has heard of ([`list_cache`]).
 pub enum Tx {
     Sqlite(Transaction<'static, Sqlite>, sqlite::WriteTurn, Journaled),
-    Postgres(Transaction<'static, Postgres>),
+    Postgres(
+        Transaction<'static, Postgres>,
+        std::sync::Arc<list_cache::ListCache>,
+    ),
 }
 
 /// Whether a SQLite transaction wrote to the live view's journal: its commit then wakes the
@@ -139,7 +146,7 @@ macro_rules! on_tx {
                 let $conn = &mut **t;
                 $body
             }
-            $crate::db::Tx::Postgres(t) => {
+            $crate::db::Tx::Postgres(t, _) => {
                 #[allow(unused_variables)]
                 let $pg = true;
                 let $conn = &mut **t;
@@ -246,6 +253,7 @@ impl Db {
             cipher: std::sync::Arc::new(cipher),
             journal: std::sync::Arc::new(tokio::sync::watch::channel(0).0),
             list_cache: Default::default(),
+            auth_cache: Default::default(),
             accepts: Default::default(),
         }
     }
@@ -269,8 +277,19 @@ impl Db {
     }
 
     /// The webhook list's pages kept for reuse ([`list_cache`]).
-    fn list_cache(&self) -> &list_cache::ListCache {
+    pub(crate) fn list_cache(&self) -> &std::sync::Arc<list_cache::ListCache> {
         &self.list_cache
+    }
+
+    /// The sessions and tokens kept ([`auth_cache`]).
+    pub(crate) fn auth_cache(&self) -> &std::sync::Arc<auth_cache::AuthCache> {
+        &self.auth_cache
+    }
+
+    /// After the commit of a change that can end or narrow access: this instance judges the
+    /// next request by the database again (other instances hear of it from PostgreSQL).
+    pub(crate) fn auth_changed(&self) {
+        self.auth_cache.changed();
     }
 
     pub fn backend(&self) -> &Backend {
@@ -304,7 +323,7 @@ impl Db {
                     journaled,
                 )
             }
-            Backend::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Backend::Postgres(p) => Tx::Postgres(p.begin().await?, self.list_cache.clone()),
         })
     }
 
@@ -366,7 +385,11 @@ impl Tx {
                 }
                 Ok(())
             }
-            Tx::Postgres(t) => t.commit().await,
+            Tx::Postgres(t, list_cache) => {
+                t.commit().await?;
+                list_cache.changed();
+                Ok(())
+            }
         }
     }
 }

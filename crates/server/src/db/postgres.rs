@@ -46,47 +46,92 @@ pub async fn open(url: &str, max_connections: u32) -> Result<PgPool, OpenError> 
     Ok(pool)
 }
 
-/// Wakes `wake` whenever any instance announces deliveries on [`CHANNEL`], and the live view's
-/// readers (`journal`) when one announces journal rows on [`super::stream::CHANNEL`], for as
-/// long as the process runs. A lost connection is re-established; meanwhile the worker and the
-/// readers poll.
+/// The channel on which changes to users, sessions and tokens are announced (triggers of
+/// migration 0011; [`super::auth_cache`]).
+pub const AUTH_CHANNEL: &str = "webhook_auth";
+/// The channel on which a move of the webhook list's version is announced (migration 0011;
+/// [`super::list_cache`]).
+pub const LIST_CHANNEL: &str = "webhook_list";
+
+/// For as long as the process runs: wakes `wake` whenever any instance announces deliveries on
+/// [`CHANNEL`], and the live view's readers when one announces journal rows on
+/// [`super::stream::CHANNEL`]; tells `db`'s caches of sessions and tokens ([`AUTH_CHANNEL`]) and
+/// of the webhook list ([`LIST_CHANNEL`]) of changes, and that they may keep what they read
+/// only while this listens. A lost connection is re-established at once; since notices may
+/// have been missed meanwhile, the worker and the readers look again and the caches read anew.
 pub fn spawn_listener(
     pool: PgPool,
+    db: &super::Db,
     wake: Arc<Notify>,
-    journal: Arc<tokio::sync::watch::Sender<u64>>,
 ) -> tokio::task::JoinHandle<()> {
-    let journal_changed = move || journal.send_modify(|n| *n = n.wrapping_add(1));
+    let journal = db.journal_sender();
+    let (auth, list) = (db.auth_cache().clone(), db.list_cache().clone());
     tokio::spawn(async move {
+        let listening = |on: bool| {
+            auth.set_listening(on);
+            list.set_listening(on);
+        };
+        let _stopped = StopsListening(&listening);
+        let journal_changed = || journal.send_modify(|n| *n = n.wrapping_add(1));
+        let missed = || {
+            // Work announced meanwhile is found by the next look at the outbox, journal rows
+            // by the readers' next look.
+            wake.notify_one();
+            journal_changed();
+            auth.changed();
+            list.changed();
+        };
         loop {
             let mut listener = match PgListener::connect_with(&pool).await {
                 Ok(l) => l,
                 Err(e) => {
-                    tracing::warn!(error = %e, "cannot listen for new deliveries; polling");
+                    tracing::warn!(error = %e, "cannot listen for notifications; polling");
                     tokio::time::sleep(Duration::from_secs(1)).await;
                     continue;
                 }
             };
-            if let Err(e) = listener.listen_all([CHANNEL, super::stream::CHANNEL]).await {
-                tracing::warn!(error = %e, "cannot listen for new deliveries; polling");
+            if let Err(e) = listener
+                .listen_all([CHANNEL, super::stream::CHANNEL, AUTH_CHANNEL, LIST_CHANNEL])
+                .await
+            {
+                tracing::warn!(error = %e, "cannot listen for notifications; polling");
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }
+            listening(true);
+            missed();
             loop {
-                match listener.recv().await {
-                    Ok(n) if n.channel() == CHANNEL => wake.notify_one(),
-                    Ok(_) => journal_changed(),
+                // `try_recv`, not `recv`: a lost connection must be seen (`Ok(None)`, already
+                // re-established and listening again), not reconnected in silence.
+                match listener.try_recv().await {
+                    Ok(Some(n)) if n.channel() == CHANNEL => wake.notify_one(),
+                    Ok(Some(n)) if n.channel() == AUTH_CHANNEL => auth.changed(),
+                    Ok(Some(n)) if n.channel() == LIST_CHANNEL => list.changed(),
+                    Ok(Some(_)) => journal_changed(),
+                    Ok(None) => {
+                        tracing::warn!("lost the notification connection; listening again");
+                        missed();
+                    }
                     Err(e) => {
                         tracing::warn!(error = %e, "lost the notification connection");
-                        // Work announced meanwhile is found by the next look at the outbox,
-                        // journal rows by the readers' next look.
-                        wake.notify_one();
-                        journal_changed();
+                        listening(false);
+                        missed();
                         break;
                     }
                 }
             }
         }
     })
+}
+
+/// The caches stop keeping once the listener stops (aborted with the worker) and no longer
+/// hears of changes.
+struct StopsListening<'a, F: Fn(bool)>(&'a F);
+
+impl<F: Fn(bool)> Drop for StopsListening<'_, F> {
+    fn drop(&mut self) {
+        (self.0)(false);
+    }
 }
 
 /// The statement that announces deliveries to every instance; inside a transaction it is sent

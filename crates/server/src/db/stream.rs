@@ -53,7 +53,7 @@ pub async fn append(tx: &mut Tx, at: &str, entries: &[Entry]) -> Result<(), sqlx
     match tx {
         Tx::Sqlite(_, _, journaled) => journaled.appended = true,
         // The lock, and the notice every instance gets when (and only if) this commits.
-        Tx::Postgres(t) => sqlx::query("SELECT pg_advisory_xact_lock($1), pg_notify($2, '')")
+        Tx::Postgres(t, _) => sqlx::query("SELECT pg_advisory_xact_lock($1), pg_notify($2, '')")
             .bind(LOCK)
             .bind(CHANNEL)
             .execute(&mut **t)

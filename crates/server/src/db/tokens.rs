@@ -84,15 +84,28 @@ pub async fn revoke(
     let audit = audit.clone().target("token", id, &name);
     audit::write(&mut tx, &audit).await?;
     tx.commit().await?;
+    db.auth_changed();
     Ok(Some(name))
 }
 
-/// A live token by the hash of its value.
+/// A live token by the hash of its value; kept for the next request where it can be
+/// ([`auth_cache`]).
+///
+/// [`auth_cache`]: super::auth_cache
 pub async fn find_live(
     db: &Db,
     token_hash: &str,
     now: &str,
 ) -> Result<Option<ApiToken>, sqlx::Error> {
+    let cache = db.auth_cache();
+    let generation = cache.generation();
+    if generation.is_some()
+        && let Some(kept) = cache
+            .token(token_hash)
+            .filter(|t| t.expires_at.as_deref().is_none_or(|at| at > now))
+    {
+        return Ok(Some(kept));
+    }
     let sql = format!(
         "SELECT {COLUMNS}, u.role AS creator_role FROM api_tokens t \
          JOIN users u ON u.id = t.creator_id \
@@ -105,9 +118,13 @@ pub async fn find_live(
         .try_map(|row| with_creator_role(&row))
         .fetch_optional(pool)
         .await)?;
-    Ok(found
+    let token = found
         .filter(|(token, creator)| token.role.within(*creator))
-        .map(|(token, _)| token))
+        .map(|(token, _)| token);
+    if let (Some(generation), Some(token)) = (generation, &token) {
+        cache.keep_token(generation, token_hash, token);
+    }
+    Ok(token)
 }
 
 fn with_creator_role(row: &impl Cols) -> Result<(ApiToken, Role), sqlx::Error> {
@@ -124,5 +141,7 @@ pub async fn touch(db: &Db, id: &str, now: &str) -> Result<(), sqlx::Error> {
     .bind(id)
     .execute(pool)
     .await
-    .map(drop))
+    .map(drop))?;
+    db.auth_cache().token_used(id, now);
+    Ok(())
 }

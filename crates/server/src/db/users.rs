@@ -160,6 +160,7 @@ pub async fn update(
     }
     audit::write(&mut tx, audit).await?;
     tx.commit().await?;
+    db.auth_changed();
     Ok(Change::Done)
 }
 
@@ -188,6 +189,7 @@ pub async fn delete(
     }
     audit::write(&mut tx, audit).await?;
     tx.commit().await?;
+    db.auth_changed();
     Ok(Change::Done)
 }
 
@@ -239,13 +241,23 @@ pub async fn open_session(
 }
 
 /// The session of `token_hash` if it is live at `now`: not past its absolute end, seen within
-/// `idle_since`, its user enabled.
+/// `idle_since`, its user enabled. Kept for the next request where it can be ([`auth_cache`]).
+///
+/// [`auth_cache`]: super::auth_cache
 pub async fn session(
     db: &Db,
     token_hash: &str,
     now: &str,
     idle_since: &str,
 ) -> Result<Option<SessionRow>, sqlx::Error> {
+    let live = |s: &SessionRow| s.expires_at.as_str() > now && s.last_seen_at.as_str() > idle_since;
+    let cache = db.auth_cache();
+    let generation = cache.generation();
+    if generation.is_some()
+        && let Some(kept) = cache.session(token_hash).filter(live)
+    {
+        return Ok(Some(kept));
+    }
     let row = on_db!(db, |pool, pg| sqlx::query(
         "SELECT u.id, u.username, u.display_name, u.role, u.password_hash, u.disabled, \
          u.created_at, u.last_sign_in_at, s.last_seen_at, s.expires_at \
@@ -258,6 +270,9 @@ pub async fn session(
     .try_map(|row| session_row(&row))
     .fetch_optional(pool)
     .await)?;
+    if let (Some(generation), Some(row)) = (generation, &row) {
+        cache.keep_session(generation, token_hash, row);
+    }
     Ok(row)
 }
 
@@ -279,7 +294,9 @@ pub async fn touch_session(db: &Db, token_hash: &str, now: &str) -> Result<(), s
     .bind(token_hash)
     .execute(pool)
     .await
-    .map(drop))
+    .map(drop))?;
+    db.auth_cache().session_seen(token_hash, now);
+    Ok(())
 }
 
 /// Ends one session (sign-out), with its audit entry.
@@ -288,7 +305,9 @@ pub async fn close_session(db: &Db, token_hash: &str, audit: &Record) -> Result<
     tx.execute("DELETE FROM sessions WHERE token_hash = $1", &[token_hash])
         .await?;
     audit::write(&mut tx, audit).await?;
-    tx.commit().await
+    tx.commit().await?;
+    db.auth_changed();
+    Ok(())
 }
 
 pub fn failure_key_user(username: &str) -> String {

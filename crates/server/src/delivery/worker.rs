@@ -61,8 +61,8 @@ async fn run(db: Db, deliverer: Deliverer, mut stopping: watch::Receiver<bool>) 
     let _listener = match db.backend() {
         db::Backend::Postgres(pool) => Some(AbortOnDrop(db::postgres::spawn_listener(
             pool.clone(),
+            &db,
             deliverer.wake.clone(),
-            db.journal_sender(),
         ))),
         db::Backend::Sqlite(_) => None,
     };

@@ -1,14 +1,15 @@
 //! API tokens and users: a token is shown once, acts for itself whatever cookie comes with it,
 //! stops at once when revoked, expired, or when its creator is disabled or demoted below it;
-//! usernames are unique case-insensitively; the last enabled admin stays.
+//! usernames are unique case-insensitively; the last enabled admin stays; ending access through
+//! one instance ends it on the others of the same database.
 
-use crate::helpers::{TestApp, client, expect_error, spawn_app, webhook_body};
+use crate::helpers::{TestApp, client, expect_error, spawn_app, spawn_app_in, webhook_body};
 use crate::principals::{
     Caller, add_token, add_user, admin_session, from_now, password_of, session,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use webhook_api::{ApiToken, User, Webhook};
 
 #[tokio::test]
@@ -203,6 +204,66 @@ async fn deleting_a_user_signs_them_out_and_revokes_their_tokens() {
     assert!(users.iter().all(|u| u.id != gone.id), "{users:?}");
     let again = app.delete(&format!("/api/v1/users/{}", gone.id)).await;
     expect_error(again, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+/// Asks as `caller` on `app` until refused (for at most 5 s); the answers that still let it in.
+async fn refused_within(app: &TestApp, caller: &Caller, what: &str) -> usize {
+    let start = Instant::now();
+    let mut let_in = 0;
+    loop {
+        match caller.status(app).await {
+            StatusCode::UNAUTHORIZED => return let_in,
+            StatusCode::OK if start.elapsed() < Duration::from_secs(5) => let_in += 1,
+            status => panic!("{what}: still {status} on the other instance after 5 s"),
+        }
+    }
+}
+
+/// Two servers on one database (on PostgreSQL each keeps the sessions and tokens it found live,
+/// and forgets them when a change is announced): a session signed out, a token revoked, a user
+/// disabled through the first stop working on the second, while what was not changed goes on.
+#[tokio::test]
+async fn ending_access_through_one_instance_ends_it_on_the_others() {
+    let a = spawn_app().await;
+    let b = spawn_app_in(a.dir.clone()).await;
+    add_user(&a, "ann", "admin").await;
+    let signed_out = session(&a, "ann").await;
+    let ann = session(&a, "ann").await;
+    let revoked = Caller::bearer(add_token(&a, &ann, "revoked", "viewer", None).await.token);
+    let anns_token = Caller::bearer(add_token(&a, &ann, "kept", "viewer", None).await.token);
+    let admin = admin_session(&a).await;
+    let callers = [&signed_out, &ann, &revoked, &anns_token, &admin];
+    for caller in callers {
+        // The first use finds it in the database, the second where it was kept.
+        for _ in 0..2 {
+            assert_eq!(caller.status(&b).await, StatusCode::OK);
+        }
+    }
+
+    let out = signed_out.delete(&a, "/api/v1/session").await;
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    assert_eq!(signed_out.status(&a).await, StatusCode::UNAUTHORIZED);
+    let signed_out_after = refused_within(&b, &signed_out, "a signed-out session").await;
+
+    let tokens: Vec<ApiToken> = a.get("/api/v1/tokens").await.json().await.unwrap();
+    let id = &tokens.iter().find(|t| t.name == "revoked").unwrap().id;
+    let gone = a.delete(&format!("/api/v1/tokens/{id}")).await;
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT);
+    let revoked_after = refused_within(&b, &revoked, "a revoked token").await;
+
+    for caller in [&ann, &anns_token, &admin] {
+        assert_eq!(caller.status(&b).await, StatusCode::OK, "not changed");
+    }
+    let users: Vec<User> = a.get("/api/v1/users").await.json().await.unwrap();
+    let id = &users.iter().find(|u| u.username == "ann").unwrap().id;
+    crate::principals::update_user(&a, id, &json!({"disabled": true})).await;
+    let disabled_after = refused_within(&b, &ann, "a disabled user's session").await;
+    refused_within(&b, &anns_token, "a disabled user's token").await;
+    assert_eq!(admin.status(&b).await, StatusCode::OK, "not changed");
+    eprintln!(
+        "answers still let in on the other instance after: sign-out {signed_out_after}, \
+         revocation {revoked_after}, disabling {disabled_after}"
+    );
 }
 
 /// The fields named by the refusal of `POST /users` with `body`.
