@@ -33,12 +33,13 @@
 //              default WEBHOOK_TEST_POSTGRES, which scripts/with-postgres.sh sets; neither: the
 //              PostgreSQL cases are skipped), BENCH_PG_INSTANCES (1,3: one case per count; empty
 //              for none), BENCH_TIMEOUT (300 s, the longest wait for one phase), BENCH_RUST_LOG
-//              (warn), BENCH_SERVER_LOGS (a directory to keep each server's stderr in).
+//              (warn), BENCH_SERVER_LOGS (a directory to keep each server's stderr in),
+//              BENCH_LATENCY_DUMP (a directory for (b)'s per-event times, UTC ms).
 // Node built-ins only (and the psql client for CREATE / DROP DATABASE).
 
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -696,6 +697,21 @@ async function main() {
           first = Math.min(first, t);
         }
         if (first !== Infinity) firstOfEvent.push(first - accepted[seq]);
+      }
+      if (process.env.BENCH_LATENCY_DUMP) {
+        // Per event: sent, 202 received and each webhook's first arrival, as UTC milliseconds
+        // (to line up with the servers' logs, e.g. BENCH_SERVER_LOGS).
+        const wall = Date.now() - now();
+        const at = (t) => (t === undefined ? null : Math.round((t + wall) * 10) / 10);
+        const rows = Array.from({ length: total }, (_, seq) => [
+          seq,
+          at(sent[seq]),
+          at(accepted[seq]),
+          ...Array.from({ length: WEBHOOKS }, (_, i) => at(arrivals[`${seq}/hook/${i}`])),
+        ]);
+        mkdirSync(process.env.BENCH_LATENCY_DUMP, { recursive: true });
+        const file = join(process.env.BENCH_LATENCY_DUMP, `${mode.label ?? 'case'}-${rate}.json`.replace(/[^\w.-]+/g, '_'));
+        writeFileSync(file, JSON.stringify(rows));
       }
       return {
         mode,
