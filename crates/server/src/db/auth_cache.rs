@@ -1,22 +1,23 @@
-//! Sessions and API tokens found live, kept so that on PostgreSQL a request is authenticated
-//! without a round trip to the database (every API request but sign-in needs one otherwise).
+//! Sessions and API tokens found live, kept so that a request is authenticated without a read
+//! of the database (every API request but sign-in needs one otherwise: a round trip to
+//! PostgreSQL, a statement on SQLite's connection thread).
 //!
 //! Kept entries are forgotten, all at once, whenever something they say may have changed:
 //! - on this instance, right after the commit of a change that can end or narrow access
 //!   (sign-out, a user changed or deleted, a token revoked: [`Db::auth_changed`]), so the next
 //!   request here is judged by the database again;
-//! - on every instance, when PostgreSQL delivers the `webhook_auth` notice that triggers send
-//!   at the commit of any such change, whoever made it (migration postgres/0011). Another
-//!   instance may so accept a revoked session or token for the moment the notice takes to
-//!   arrive (on loopback well under a millisecond), never longer;
-//! - when the notification connection was lost (notices may have been missed meanwhile); while
-//!   it is down nothing is kept.
+//! - PostgreSQL: on every instance, when the `webhook_auth` notice arrives that triggers send at
+//!   the commit of any such change, whoever made it (migration postgres/0011). Another instance
+//!   may so accept a revoked session or token for the moment the notice takes to arrive; in the
+//!   tests not one request did (`access_tokens::ending_access_through_one_instance_…`);
+//! - SQLite: when the file was changed by another process (`webhook-server reset-password`),
+//!   seen within 50 ms ([`super::sqlite::spawn_watcher`]);
+//! - whenever those announcements may have been missed (the notification connection lost, the
+//!   watcher failing); while they cannot come, nothing is kept.
 //!
 //! A kept entry is still checked against the clock on every use (a session's absolute end and
 //! idle timeout, a token's expiry), and the periodic write of last use goes to the database as
-//! before. On SQLite nothing is kept: its reads cost no round trip, and
-//! `webhook-server reset-password` may change the file from another process that could not
-//! tell this one.
+//! before.
 //!
 //! A lookup that raced a change cannot keep what it read: entries are kept under the
 //! generation read before the lookup, and a change moves the generation.
@@ -38,7 +39,8 @@ pub struct AuthCache {
 
 #[derive(Debug, Default)]
 struct State {
-    /// Whether changes are announced to this process: set while the PostgreSQL listener listens.
+    /// Whether changes are announced to this process: set while the PostgreSQL listener listens
+    /// or the SQLite watcher watches.
     listening: bool,
     generation: u64,
     sessions: HashMap<String, SessionRow>,

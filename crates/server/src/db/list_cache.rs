@@ -9,14 +9,16 @@
 //! lives in the database, so on PostgreSQL a change made through any instance invalidates the
 //! pages of all of them.
 //!
-//! On PostgreSQL even that read is skipped while nothing can have changed: the trigger that
-//! raises the counter also announces it (`NOTIFY webhook_list`, migration postgres/0011), and
-//! this instance counts what it has heard — those notices, and each of its own commits (every
-//! write goes through [`super::Tx`]). A page is then served without a round trip for as long
-//! as nothing was heard since the counter last read its value. Another instance's change is so
-//! seen after the moment its notice takes to arrive (on loopback well under a millisecond);
-//! this instance's own at once. While the notification connection is down, or on SQLite (where
-//! the read costs no round trip), the counter is read on every request as before.
+//! Even that read is skipped while nothing can have changed. This process counts what it has
+//! heard of changes: each of its own commits (every write goes through [`super::Tx`]); on
+//! PostgreSQL the notice the counter's trigger sends at every instance's commit (`NOTIFY
+//! webhook_list`, migration postgres/0011); on SQLite a commit by another process on the file,
+//! seen within 50 ms ([`super::sqlite::spawn_watcher`]; only `webhook-server reset-password`
+//! may write beside the server, and it changes no webhook). A page is served without reading
+//! the counter for as long as nothing was heard since the counter last read its value: this
+//! instance's changes are seen at once, another instance's when its notice arrives. While those
+//! announcements cannot come (the connection lost, the watcher failing) the counter is read on
+//! every request.
 
 use super::{Db, on_db};
 use axum::body::Bytes;
@@ -81,7 +83,8 @@ pub struct ListCache {
 #[derive(Debug, Default)]
 struct State {
     version: i64,
-    /// Whether changes are announced to this process: set while the PostgreSQL listener listens.
+    /// Whether changes are announced to this process: set while the PostgreSQL listener listens
+    /// or the SQLite watcher watches.
     listening: bool,
     /// Changes heard of: notices, this process's commits, the listener starting or stopping.
     heard: u64,

@@ -97,10 +97,15 @@ impl Backend {
 }
 
 /// A transaction on either backend; dropped without [`Tx::commit`], it rolls back. On SQLite it
-/// holds the process's write turn ([`sqlite::Store`]) until it ends. On PostgreSQL its commit is
-/// counted as a change the webhook list's cache has heard of ([`list_cache`]).
+/// holds the process's write turn ([`sqlite::Store`]) until it ends. Its commit is counted as a
+/// change the webhook list's cache has heard of ([`list_cache`]).
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>, sqlite::WriteTurn, Journaled),
+    Sqlite(
+        Transaction<'static, Sqlite>,
+        sqlite::WriteTurn,
+        Journaled,
+        std::sync::Arc<list_cache::ListCache>,
+    ),
     Postgres(
         Transaction<'static, Postgres>,
         std::sync::Arc<list_cache::ListCache>,
@@ -321,6 +326,7 @@ impl Db {
                     store.pool.begin_with("BEGIN IMMEDIATE").await?,
                     turn,
                     journaled,
+                    self.list_cache.clone(),
                 )
             }
             Backend::Postgres(p) => Tx::Postgres(p.begin().await?, self.list_cache.clone()),
@@ -378,8 +384,9 @@ impl Tx {
 
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Tx::Sqlite(t, _turn, journaled) => {
+            Tx::Sqlite(t, _turn, journaled, list_cache) => {
                 t.commit().await?;
+                list_cache.changed();
                 if journaled.appended {
                     wake_journal(&journaled.wake);
                 }
@@ -391,6 +398,16 @@ impl Tx {
                 Ok(())
             }
         }
+    }
+}
+
+/// Runs `listening(false)` when dropped: the caches stop keeping once the task that tells them
+/// of changes (the PostgreSQL listener, the SQLite watcher) stops, aborted with the worker.
+struct StopsListening<'a, F: Fn(bool)>(&'a F);
+
+impl<F: Fn(bool)> Drop for StopsListening<'_, F> {
+    fn drop(&mut self) {
+        (self.0)(false);
     }
 }
 

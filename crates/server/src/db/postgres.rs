@@ -71,7 +71,7 @@ pub fn spawn_listener(
             auth.set_listening(on);
             list.set_listening(on);
         };
-        let _stopped = StopsListening(&listening);
+        let _stopped = super::StopsListening(&listening);
         let journal_changed = || journal.send_modify(|n| *n = n.wrapping_add(1));
         let missed = || {
             // Work announced meanwhile is found by the next look at the outbox, journal rows
@@ -122,16 +122,6 @@ pub fn spawn_listener(
             }
         }
     })
-}
-
-/// The caches stop keeping once the listener stops (aborted with the worker) and no longer
-/// hears of changes.
-struct StopsListening<'a, F: Fn(bool)>(&'a F);
-
-impl<F: Fn(bool)> Drop for StopsListening<'_, F> {
-    fn drop(&mut self) {
-        (self.0)(false);
-    }
 }
 
 /// The statement that announces deliveries to every instance; inside a transaction it is sent

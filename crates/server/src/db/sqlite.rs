@@ -44,6 +44,66 @@ impl Store {
     }
 }
 
+/// How often the watcher asks whether another process changed the file.
+const WATCH_EVERY: Duration = Duration::from_millis(50);
+
+/// Lets `db`'s caches of sessions and tokens ([`super::auth_cache`]) and of the list's version
+/// ([`super::list_cache`]) keep what they read, for as long as the process runs. This process's
+/// own changes reach them at once (every write is a [`super::Tx`]; access-ending ones call
+/// [`super::Db::auth_changed`]). Another process on the same file can only be
+/// `webhook-server reset-password` (one server per file): its changes are seen through
+/// `PRAGMA data_version`, asked every [`WATCH_EVERY`] on a connection of its own, which moves
+/// whenever another connection committed (this process's other connections too, so under writes
+/// the caches read anew at that pace). The caches keep nothing while this cannot ask.
+pub fn spawn_watcher(store: &Store, db: &super::Db) -> tokio::task::JoinHandle<()> {
+    let pool = store.pool.clone();
+    let (auth, list) = (db.auth_cache().clone(), db.list_cache().clone());
+    tokio::spawn(async move {
+        let listening = |on: bool| {
+            auth.set_listening(on);
+            list.set_listening(on);
+        };
+        let _stopped = super::StopsListening(&listening);
+        let changed = || {
+            auth.changed();
+            list.changed();
+        };
+        loop {
+            let mut conn = match pool.acquire().await {
+                Ok(c) => c.detach(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot watch the database file for other writers");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            let mut seen: Option<i64> = None;
+            loop {
+                let version = sqlx::query_scalar::<_, i64>("PRAGMA data_version")
+                    .fetch_one(&mut conn)
+                    .await;
+                match (version, seen) {
+                    (Ok(v), None) => {
+                        listening(true);
+                        seen = Some(v);
+                    }
+                    (Ok(v), Some(before)) if v != before => {
+                        changed();
+                        seen = Some(v);
+                    }
+                    (Ok(_), Some(_)) => {}
+                    (Err(e), _) => {
+                        tracing::warn!(error = %e, "cannot watch the database file for other writers");
+                        listening(false);
+                        break;
+                    }
+                }
+                tokio::time::sleep(WATCH_EVERY).await;
+            }
+        }
+    })
+}
+
 /// How hard SQLite makes each commit durable: its `PRAGMA synchronous`, set on every connection.
 /// The database runs in WAL mode, where the two settings differ like this:
 ///

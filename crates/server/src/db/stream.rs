@@ -51,7 +51,7 @@ pub async fn append(tx: &mut Tx, at: &str, entries: &[Entry]) -> Result<(), sqlx
         return Ok(());
     }
     match tx {
-        Tx::Sqlite(_, _, journaled) => journaled.appended = true,
+        Tx::Sqlite(_, _, journaled, _) => journaled.appended = true,
         // The lock, and the notice every instance gets when (and only if) this commits.
         Tx::Postgres(t, _) => sqlx::query("SELECT pg_advisory_xact_lock($1), pg_notify($2, '')")
             .bind(LOCK)

@@ -18,8 +18,10 @@ use webhook_api::{
 /// The longest nap between looks at the outbox when nothing wakes the worker.
 const IDLE: Duration = Duration::from_secs(1);
 
-/// Starts the worker on the current runtime.
-/// On PostgreSQL it also listens for deliveries announced by any instance (`LISTEN/NOTIFY`).
+/// Starts the worker on the current runtime, and beside it what tells this process of changes
+/// made elsewhere: on PostgreSQL the listener (deliveries announced by any instance, and the
+/// changes the caches of sessions, tokens and the list hear of: `LISTEN/NOTIFY`), on SQLite the
+/// watcher of the file ([`db::sqlite::spawn_watcher`]).
 /// Dropping the returned handle leaves the worker running.
 pub fn spawn(db: Db, deliverer: Deliverer) -> Worker {
     let (stop, stopping) = watch::channel(false);
@@ -58,14 +60,12 @@ async fn stop_asked(stopping: &mut watch::Receiver<bool>) {
 
 async fn run(db: Db, deliverer: Deliverer, mut stopping: watch::Receiver<bool>) {
     let _running = Running::start(&deliverer);
-    let _listener = match db.backend() {
-        db::Backend::Postgres(pool) => Some(AbortOnDrop(db::postgres::spawn_listener(
-            pool.clone(),
-            &db,
-            deliverer.wake.clone(),
-        ))),
-        db::Backend::Sqlite(_) => None,
-    };
+    let _told_of_changes = AbortOnDrop(match db.backend() {
+        db::Backend::Postgres(pool) => {
+            db::postgres::spawn_listener(pool.clone(), &db, deliverer.wake.clone())
+        }
+        db::Backend::Sqlite(store) => db::sqlite::spawn_watcher(store, &db),
+    });
     match db::claims::release_claims(&db, &clock::now()).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(deliveries = n, "resuming deliveries cut off by a stop"),
@@ -226,7 +226,7 @@ impl Drop for Running {
     }
 }
 
-/// Stops the listener when the worker stops (a test's server, the binary's shutdown).
+/// Stops the listener or watcher when the worker stops (a test's server, the binary's shutdown).
 struct AbortOnDrop(tokio::task::JoinHandle<()>);
 
 impl Drop for AbortOnDrop {

@@ -219,8 +219,9 @@ async fn refused_within(app: &TestApp, caller: &Caller, what: &str) -> usize {
     }
 }
 
-/// Two servers on one database (on PostgreSQL each keeps the sessions and tokens it found live,
-/// and forgets them when a change is announced): a session signed out, a token revoked, a user
+/// Two servers on one database (each keeps the sessions and tokens it found live, and forgets
+/// them when PostgreSQL announces a change or, two on one SQLite file as only tests run them,
+/// when its watcher sees the file changed): a session signed out, a token revoked, a user
 /// disabled through the first stop working on the second, while what was not changed goes on.
 #[tokio::test]
 async fn ending_access_through_one_instance_ends_it_on_the_others() {
@@ -264,6 +265,46 @@ async fn ending_access_through_one_instance_ends_it_on_the_others() {
         "answers still let in on the other instance after: sign-out {signed_out_after}, \
          revocation {revoked_after}, disabling {disabled_after}"
     );
+}
+
+/// `webhook-server reset-password` is another process on the server's database (on SQLite the
+/// same file): the sessions it ends stop working on the running server, which kept them.
+#[tokio::test]
+async fn reset_password_beside_the_running_server_ends_the_sessions_it_kept() {
+    let app = spawn_app().await;
+    add_user(&app, "ann", "operator").await;
+    let ann = session(&app, "ann").await;
+    for _ in 0..2 {
+        assert_eq!(ann.status(&app).await, StatusCode::OK);
+    }
+    let url = crate::helpers::database_url(&app.dir);
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_webhook-server"))
+            .env("WEBHOOK_DATABASE_URL", url)
+            .env("WEBHOOK_SECRET_KEY", crate::helpers::TEST_SECRET_KEY)
+            .env("RUST_LOG", "warn")
+            .args(["reset-password", "ann"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{printed} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let let_in = refused_within(&app, &ann, "a session ended by reset-password").await;
+    eprintln!("answers still let in after reset-password: {let_in}");
+    let password = printed
+        .split("is now: ")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .unwrap();
+    let again = crate::principals::session_with(&app, "ann", password).await;
+    assert_eq!(again.status(&app).await, StatusCode::OK);
 }
 
 /// The fields named by the refusal of `POST /users` with `body`.
