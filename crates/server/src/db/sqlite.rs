@@ -3,8 +3,12 @@
 //! (`webhooks::list`, migration 0003).
 
 use super::OpenError;
+use sqlx::Connection;
 use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteAutoVacuum, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions,
+    SqliteSynchronous,
+};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -145,19 +149,29 @@ pub async fn open(url: &str, synchronous: Synchronous) -> Result<SqlitePool, Ope
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(synchronous.sqlx())
         .busy_timeout(Duration::from_secs(5))
-        .foreign_keys(true)
-        // Pruned pages can go back to the file system (`retention`). Takes effect on a new
-        // database; an older one needs a one-time `VACUUM` after `PRAGMA auto_vacuum = 2`.
-        .auto_vacuum(sqlx::sqlite::SqliteAutoVacuum::Incremental);
+        .foreign_keys(true);
     create_parent_dir(&options)?;
+    let connect = |source| OpenError::Connect {
+        url: url.to_string(),
+        source,
+    };
+    // Pruned pages can go back to the file system (`retention`): a new file is made with
+    // `auto_vacuum = INCREMENTAL` (an older one needs a one-time `VACUUM` after `PRAGMA
+    // auto_vacuum = 2`). Said by the one connection that creates and migrates the file, before
+    // the pool opens: as a pragma of every connection it opened a write transaction each time,
+    // so each connection the pool opened later, under load, waited in SQLite's busy handler
+    // (sleeps of up to 100 ms, outside the write turn) until the writers let it in, and the
+    // worker's reads on it with it: first attempts 0.1–0.6 s late.
+    let mut first =
+        SqliteConnection::connect_with(&options.clone().auto_vacuum(SqliteAutoVacuum::Incremental))
+            .await
+            .map_err(connect)?;
+    MIGRATOR.run(&mut first).await?;
+    first.close().await.map_err(connect)?;
     let pool = SqlitePoolOptions::new()
         .connect_with(options)
         .await
-        .map_err(|source| OpenError::Connect {
-            url: url.to_string(),
-            source,
-        })?;
-    MIGRATOR.run(&pool).await?;
+        .map_err(connect)?;
     Ok(pool)
 }
 
@@ -230,6 +244,44 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(n, 2);
+        other.close().await;
+        pool.close().await;
+    }
+
+    /// The connections the pool opens while another connection holds the write lock (the
+    /// worker's reads while producers' commits follow one another) open and read without
+    /// waiting for it: opening one needs no write transaction.
+    #[tokio::test]
+    async fn new_connections_open_and_read_while_another_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("n.db").display());
+        let pool = open(&url, Synchronous::Full).await.unwrap();
+        let other = open(&url, Synchronous::Normal).await.unwrap();
+        let mut writer = other.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        sqlx::query("DELETE FROM events")
+            .execute(&mut *writer)
+            .await
+            .unwrap();
+        // Held at once, so the pool must open new ones; each would fail with "database is
+        // locked" after the busy timeout if opening one needed the lock.
+        let mut held = Vec::new();
+        for _ in 0..4 {
+            let mut conn = pool.acquire().await.unwrap();
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(n, 0);
+            held.push(conn);
+        }
+        writer.commit().await.unwrap();
+        // The new file is made for incremental vacuum all the same (2 = INCREMENTAL).
+        let mode: i64 = sqlx::query_scalar("PRAGMA auto_vacuum")
+            .fetch_one(&mut *held[3])
+            .await
+            .unwrap();
+        assert_eq!(mode, 2);
+        drop(held);
         other.close().await;
         pool.close().await;
     }
