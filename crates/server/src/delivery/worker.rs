@@ -8,7 +8,7 @@ use crate::db::{self, Db, claims::Claimed, claims::Outcome, claims::Recorded};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use webhook_api::{
@@ -88,6 +88,7 @@ async fn run(db: Db, deliverer: Deliverer, mut stopping: watch::Receiver<bool>) 
         let now = OffsetDateTime::now_utc();
         let limit = u32::try_from(free).unwrap_or(u32::MAX);
         let lease_until = clock::format(now + deliverer.settings.lease);
+        let started = Instant::now();
         let claimed = match db::claims::claim(&db, &clock::format(now), &lease_until, limit).await {
             Ok(c) => c,
             Err(e) => {
@@ -97,6 +98,7 @@ async fn run(db: Db, deliverer: Deliverer, mut stopping: watch::Receiver<bool>) 
             }
         };
         let full = claimed.len() == free;
+        let claim_took = started.elapsed();
         let targets = match targets(&db, &claimed).await {
             Ok(t) => Arc::new(t),
             Err(e) => {
@@ -106,6 +108,13 @@ async fn run(db: Db, deliverer: Deliverer, mut stopping: watch::Receiver<bool>) 
                 continue;
             }
         };
+        tracing::debug!(
+            claimed = claimed.len(),
+            free,
+            claim_ms = claim_took.as_secs_f64() * 1e3,
+            targets_ms = (started.elapsed() - claim_took).as_secs_f64() * 1e3,
+            "claimed"
+        );
         for d in claimed {
             let Ok(permit) = slots.clone().acquire_owned().await else {
                 return;
@@ -125,15 +134,25 @@ async fn run(db: Db, deliverer: Deliverer, mut stopping: watch::Receiver<bool>) 
             });
         }
         if !full {
+            let looking = Instant::now();
             let nap = match db::claims::next_due(&db).await {
                 Ok(Some(at)) => until(&at).min(IDLE),
                 _ => IDLE,
             };
-            tokio::select! {
-                () = deliverer.wake.notified() => {}
-                () = tokio::time::sleep(nap) => {}
-                () = stop_asked(&mut stopping) => {}
-            }
+            let napping = Instant::now();
+            let woken = tokio::select! {
+                () = deliverer.wake.notified() => "woken",
+                () = tokio::time::sleep(nap) => "due",
+                () = stop_asked(&mut stopping) => "stop",
+            };
+            tracing::debug!(
+                due_ms = (napping - looking).as_secs_f64() * 1e3,
+                spawn_ms = (looking - started).as_secs_f64() * 1e3,
+                nap_ms = nap.as_secs_f64() * 1e3,
+                napped_ms = napping.elapsed().as_secs_f64() * 1e3,
+                woken,
+                "napped"
+            );
         }
     }
     // Stopping: every slot comes back once its attempt is recorded.
@@ -192,7 +211,14 @@ async fn record(
     let mut incoming = Vec::with_capacity(max_batch);
     while records.recv_many(&mut incoming, max_batch).await > 0 {
         let (batch, slots): (Vec<Recorded>, Vec<_>) = incoming.drain(..).unzip();
-        if let Err(e) = db::claims::record_attempts(&db, &batch).await.map(drop) {
+        let started = Instant::now();
+        let recorded = db::claims::record_attempts(&db, &batch).await;
+        tracing::debug!(
+            attempts = batch.len(),
+            record_ms = started.elapsed().as_secs_f64() * 1e3,
+            "recorded"
+        );
+        if let Err(e) = recorded.map(drop) {
             tracing::error!(error = %e, attempts = batch.len(), "cannot record attempts; they will be sent again");
         }
         for r in &batch {
