@@ -76,7 +76,7 @@ pub struct Db {
     /// told that any instance did: what `GET /stream` readers wait on ([`Db::journal_changes`]).
     journal: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
     list_cache: std::sync::Arc<list_cache::ListCache>,
-    /// Sessions and tokens found live ([`auth_cache`]; PostgreSQL only).
+    /// Sessions and tokens found live ([`auth_cache`]).
     auth_cache: std::sync::Arc<auth_cache::AuthCache>,
     /// Accepted events waiting to share a commit ([`accepts`]).
     accepts: std::sync::Arc<accepts::Accepts>,
@@ -268,10 +268,6 @@ impl Db {
         self.journal.subscribe()
     }
 
-    pub(crate) fn journal_sender(&self) -> std::sync::Arc<tokio::sync::watch::Sender<u64>> {
-        self.journal.clone()
-    }
-
     fn accepts(&self) -> &accepts::Accepts {
         &self.accepts
     }
@@ -282,12 +278,12 @@ impl Db {
     }
 
     /// The webhook list's pages kept for reuse ([`list_cache`]).
-    pub(crate) fn list_cache(&self) -> &std::sync::Arc<list_cache::ListCache> {
+    fn list_cache(&self) -> &list_cache::ListCache {
         &self.list_cache
     }
 
     /// The sessions and tokens kept ([`auth_cache`]).
-    pub(crate) fn auth_cache(&self) -> &std::sync::Arc<auth_cache::AuthCache> {
+    pub(crate) fn auth_cache(&self) -> &auth_cache::AuthCache {
         &self.auth_cache
     }
 
@@ -295,6 +291,20 @@ impl Db {
     /// next request by the database again (other instances hear of it from PostgreSQL).
     pub(crate) fn auth_changed(&self) {
         self.auth_cache.changed();
+    }
+
+    /// Whether this process is told of changes made elsewhere from now on (the PostgreSQL
+    /// listener listens, the SQLite watcher watches): its caches keep what they read only
+    /// while it is. Either way they read anew, as changes may have gone unseen before.
+    fn told_of_changes(&self, on: bool) {
+        self.auth_cache.set_listening(on);
+        self.list_cache.set_listening(on);
+    }
+
+    /// A change of anything the caches keep may have been made elsewhere: they read anew.
+    fn changed_elsewhere(&self) {
+        self.auth_cache.changed();
+        self.list_cache.changed();
     }
 
     pub fn backend(&self) -> &Backend {
@@ -401,13 +411,14 @@ impl Tx {
     }
 }
 
-/// Runs `listening(false)` when dropped: the caches stop keeping once the task that tells them
-/// of changes (the PostgreSQL listener, the SQLite watcher) stops, aborted with the worker.
-struct StopsListening<'a, F: Fn(bool)>(&'a F);
+/// Held by the task that tells this process of changes made elsewhere (the PostgreSQL
+/// listener, the SQLite watcher): the caches stop keeping once it stops, however it stops
+/// (aborted with the worker).
+struct TellsOfChanges(Db);
 
-impl<F: Fn(bool)> Drop for StopsListening<'_, F> {
+impl Drop for TellsOfChanges {
     fn drop(&mut self) {
-        (self.0)(false);
+        self.0.told_of_changes(false);
     }
 }
 

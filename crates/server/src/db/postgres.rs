@@ -64,22 +64,16 @@ pub fn spawn_listener(
     db: &super::Db,
     wake: Arc<Notify>,
 ) -> tokio::task::JoinHandle<()> {
-    let journal = db.journal_sender();
-    let (auth, list) = (db.auth_cache().clone(), db.list_cache().clone());
+    let teller = super::TellsOfChanges(db.clone());
     tokio::spawn(async move {
-        let listening = |on: bool| {
-            auth.set_listening(on);
-            list.set_listening(on);
-        };
-        let _stopped = super::StopsListening(&listening);
-        let journal_changed = || journal.send_modify(|n| *n = n.wrapping_add(1));
+        let db = &teller.0;
+        let journal_changed = || db.journal.send_modify(|n| *n = n.wrapping_add(1));
         let missed = || {
             // Work announced meanwhile is found by the next look at the outbox, journal rows
             // by the readers' next look.
             wake.notify_one();
             journal_changed();
-            auth.changed();
-            list.changed();
+            db.changed_elsewhere();
         };
         loop {
             let mut listener = match PgListener::connect_with(&pool).await {
@@ -98,15 +92,15 @@ pub fn spawn_listener(
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }
-            listening(true);
+            db.told_of_changes(true);
             missed();
             loop {
                 // `try_recv`, not `recv`: a lost connection must be seen (`Ok(None)`, already
                 // re-established and listening again), not reconnected in silence.
                 match listener.try_recv().await {
                     Ok(Some(n)) if n.channel() == CHANNEL => wake.notify_one(),
-                    Ok(Some(n)) if n.channel() == AUTH_CHANNEL => auth.changed(),
-                    Ok(Some(n)) if n.channel() == LIST_CHANNEL => list.changed(),
+                    Ok(Some(n)) if n.channel() == AUTH_CHANNEL => db.auth_cache.changed(),
+                    Ok(Some(n)) if n.channel() == LIST_CHANNEL => db.list_cache.changed(),
                     Ok(Some(_)) => journal_changed(),
                     Ok(None) => {
                         tracing::warn!("lost the notification connection; listening again");
@@ -114,7 +108,7 @@ pub fn spawn_listener(
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "lost the notification connection");
-                        listening(false);
+                        db.told_of_changes(false);
                         missed();
                         break;
                     }

@@ -61,17 +61,9 @@ const WATCH_EVERY: Duration = Duration::from_millis(50);
 /// the caches read anew at that pace). The caches keep nothing while this cannot ask.
 pub fn spawn_watcher(store: &Store, db: &super::Db) -> tokio::task::JoinHandle<()> {
     let pool = store.pool.clone();
-    let (auth, list) = (db.auth_cache().clone(), db.list_cache().clone());
+    let teller = super::TellsOfChanges(db.clone());
     tokio::spawn(async move {
-        let listening = |on: bool| {
-            auth.set_listening(on);
-            list.set_listening(on);
-        };
-        let _stopped = super::StopsListening(&listening);
-        let changed = || {
-            auth.changed();
-            list.changed();
-        };
+        let db = &teller.0;
         loop {
             let mut conn = match pool.acquire().await {
                 Ok(c) => c.detach(),
@@ -88,17 +80,17 @@ pub fn spawn_watcher(store: &Store, db: &super::Db) -> tokio::task::JoinHandle<(
                     .await;
                 match (version, seen) {
                     (Ok(v), None) => {
-                        listening(true);
+                        db.told_of_changes(true);
                         seen = Some(v);
                     }
                     (Ok(v), Some(before)) if v != before => {
-                        changed();
+                        db.changed_elsewhere();
                         seen = Some(v);
                     }
                     (Ok(_), Some(_)) => {}
                     (Err(e), _) => {
                         tracing::warn!(error = %e, "cannot watch the database file for other writers");
-                        listening(false);
+                        db.told_of_changes(false);
                         break;
                     }
                 }
@@ -157,21 +149,26 @@ pub async fn open(url: &str, synchronous: Synchronous) -> Result<SqlitePool, Ope
     };
     // Pruned pages can go back to the file system (`retention`): a new file is made with
     // `auto_vacuum = INCREMENTAL` (an older one needs a one-time `VACUUM` after `PRAGMA
-    // auto_vacuum = 2`). Said by the one connection that creates and migrates the file, before
-    // the pool opens: as a pragma of every connection it opened a write transaction each time,
-    // so each connection the pool opened later, under load, waited in SQLite's busy handler
+    // auto_vacuum = 2`). Said only by the connection that creates and migrates a new file,
+    // before the pool opens: the pragma opens a write transaction, and as a pragma of every
+    // connection each one the pool opened later, under load, waited in SQLite's busy handler
     // (sleeps of up to 100 ms, outside the write turn) until the writers let it in, and the
     // worker's reads on it with it: first attempts 0.1–0.6 s late.
-    let mut first =
-        SqliteConnection::connect_with(&options.clone().auto_vacuum(SqliteAutoVacuum::Incremental))
-            .await
-            .map_err(connect)?;
+    let creating = !options.get_filename().exists();
+    let mut first = SqliteConnection::connect_with(&if creating {
+        options.clone().auto_vacuum(SqliteAutoVacuum::Incremental)
+    } else {
+        options.clone()
+    })
+    .await
+    .map_err(connect)?;
     MIGRATOR.run(&mut first).await?;
-    first.close().await.map_err(connect)?;
     let pool = SqlitePoolOptions::new()
         .connect_with(options)
         .await
         .map_err(connect)?;
+    // Closed once the pool holds a connection: an in-memory database lives while one does.
+    first.close().await.map_err(connect)?;
     Ok(pool)
 }
 
