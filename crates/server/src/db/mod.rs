@@ -44,9 +44,11 @@ pub mod inbound;
 pub mod inbound_requests;
 pub mod list_cache;
 pub mod notices;
+mod opening;
 pub mod pauses;
 pub mod postgres;
 pub mod retention;
+mod rows;
 pub mod settings;
 pub mod sqlite;
 pub mod stream;
@@ -58,13 +60,13 @@ pub mod webhook_list;
 pub mod webhook_state;
 pub mod webhooks;
 
+pub use opening::{OpenError, OpenOptions, open, open_with, redact};
+pub use rows::{Cols, json};
+pub(crate) use rows::{count, parse_json, text_enum};
 pub use sqlite::Synchronous;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use sqlx::postgres::{PgPool, PgRow};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Postgres, Row, Sqlite, Transaction};
+use sqlx::postgres::PgPool;
+use sqlx::{Postgres, Sqlite, Transaction};
 
 /// The database: one of the two backends' connection pools, and the cipher of the secrets it
 /// stores ([`cipher`]). Cheap to clone.
@@ -162,94 +164,6 @@ macro_rules! on_tx {
 }
 
 pub(crate) use {on_db, on_tx};
-
-/// Why the database could not be opened.
-#[derive(Debug, thiserror::Error)]
-pub enum OpenError {
-    #[error(
-        "unsupported database URL '{0}': use sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE"
-    )]
-    Unsupported(String),
-    #[error("invalid database URL '{url}': {source}")]
-    BadUrl { url: String, source: sqlx::Error },
-    #[error("cannot create the database directory {path}: {source}")]
-    CreateDir {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("cannot connect to the database at {url}: {source}")]
-    Connect { url: String, source: sqlx::Error },
-    #[error("cannot migrate the database: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("{0}")]
-    SecretKey(String),
-    #[error("cannot seal the stored secrets: {0}")]
-    Seal(sqlx::Error),
-}
-
-/// How the database is opened, beyond its URL.
-#[derive(Debug, Clone)]
-pub struct OpenOptions {
-    /// SQLite only: its `PRAGMA synchronous`.
-    pub synchronous: Synchronous,
-    /// PostgreSQL only: connections this instance's pool may hold (one more listens for
-    /// notifications). All instances together must stay under the server's `max_connections`.
-    pub max_connections: u32,
-    /// The key that seals stored secrets; None: the default key file for the URL
-    /// ([`cipher::default_key_file`]).
-    pub secret_key: Option<cipher::KeySource>,
-}
-
-impl Default for OpenOptions {
-    fn default() -> Self {
-        Self {
-            synchronous: Synchronous::default(),
-            max_connections: 16,
-            secret_key: None,
-        }
-    }
-}
-
-/// Opens the database at `url` (`sqlite://…` or `postgres://…`) with the default options and
-/// brings its schema up to date.
-pub async fn open(url: &str) -> Result<Db, OpenError> {
-    open_with(url, OpenOptions::default()).await
-}
-
-/// Opens the database at `url` and applies its backend's migrations. Several instances opening
-/// one empty PostgreSQL database at once migrate it once (sqlx's migrator holds an advisory lock
-/// while it runs).
-pub async fn open_with(url: &str, options: OpenOptions) -> Result<Db, OpenError> {
-    let backend = if url.starts_with("sqlite:") {
-        Backend::Sqlite(sqlite::Store::new(
-            sqlite::open(url, options.synchronous).await?,
-        ))
-    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Backend::Postgres(postgres::open(url, options.max_connections).await?)
-    } else {
-        return Err(OpenError::Unsupported(redact(url)));
-    };
-    let source = options
-        .secret_key
-        .unwrap_or_else(|| cipher::KeySource::File(cipher::default_key_file(url)));
-    let cipher = cipher::load(&backend, &source).await?;
-    let db = Db::new(backend, cipher);
-    webhooks::seal_stored_secrets(&db)
-        .await
-        .map_err(OpenError::Seal)?;
-    Ok(db)
-}
-
-/// A database URL without its password, for messages and logs.
-pub fn redact(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        _ => url.to_string(),
-    }
-}
 
 impl Db {
     pub fn new(backend: Backend, cipher: cipher::Cipher) -> Self {
@@ -426,80 +340,6 @@ fn wake_journal(wake: &tokio::sync::watch::Sender<u64>) {
     wake.send_modify(|n| *n = n.wrapping_add(1));
 }
 
-/// A value stored in a JSON text column. The types stored are plain data (maps, lists,
-/// strings), whose serialization cannot fail.
-pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
-}
-
-/// Reading a row's columns the same way on both backends.
-pub trait Cols {
-    fn text(&self, col: &str) -> Result<String, sqlx::Error>;
-    fn opt_text(&self, col: &str) -> Result<Option<String>, sqlx::Error>;
-    fn int(&self, col: &str) -> Result<i64, sqlx::Error>;
-    fn opt_int(&self, col: &str) -> Result<Option<i64>, sqlx::Error>;
-    fn flag(&self, col: &str) -> Result<bool, sqlx::Error>;
-
-    /// A JSON text column.
-    fn json<T: DeserializeOwned>(&self, col: &str) -> Result<T, sqlx::Error> {
-        parse_json(&self.text(col)?)
-    }
-
-    /// A JSON text column that may be NULL.
-    fn opt_json<T: DeserializeOwned>(&self, col: &str) -> Result<Option<T>, sqlx::Error> {
-        self.opt_text(col)?.map(|s| parse_json(&s)).transpose()
-    }
-
-    /// An enum stored as its wire name (`events`, `zh-CN`, `awaitingRetry`).
-    fn wire<T: DeserializeOwned>(&self, col: &str) -> Result<T, sqlx::Error> {
-        text_enum(self.text(col)?)
-    }
-
-    /// A count or small number stored as a 64-bit integer.
-    fn number(&self, col: &str) -> Result<u32, sqlx::Error> {
-        u32::try_from(self.int(col)?).map_err(|e| sqlx::Error::Decode(Box::new(e)))
-    }
-}
-
-macro_rules! impl_cols {
-    ($($row:ty),*) => {$(
-        impl Cols for $row {
-            fn text(&self, col: &str) -> Result<String, sqlx::Error> {
-                self.try_get(col)
-            }
-            fn opt_text(&self, col: &str) -> Result<Option<String>, sqlx::Error> {
-                self.try_get(col)
-            }
-            fn int(&self, col: &str) -> Result<i64, sqlx::Error> {
-                self.try_get(col)
-            }
-            fn opt_int(&self, col: &str) -> Result<Option<i64>, sqlx::Error> {
-                self.try_get(col)
-            }
-            fn flag(&self, col: &str) -> Result<bool, sqlx::Error> {
-                self.try_get(col)
-            }
-        }
-    )*};
-}
-
-impl_cols!(SqliteRow, PgRow);
-
-fn parse_json<T: DeserializeOwned>(s: &str) -> Result<T, sqlx::Error> {
-    serde_json::from_str(s).map_err(|e| sqlx::Error::Decode(Box::new(e)))
-}
-
-/// An enum from its wire name.
-pub(crate) fn text_enum<T: DeserializeOwned>(s: String) -> Result<T, sqlx::Error> {
-    serde_json::from_value(serde_json::Value::String(s))
-        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
-}
-
-/// A stored count as the API's unsigned number.
-pub(crate) fn count(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or(0)
-}
-
 /// Why a write was refused by the database's own rules.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -524,32 +364,5 @@ impl WriteError {
             }
             _ => Self::Db(e),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn other_databases_are_refused_with_a_clear_message() {
-        let err = open("mysql://u:secret@localhost/console")
-            .await
-            .unwrap_err();
-        let msg = err.to_string();
-        assert!(msg.contains("use sqlite://PATH or postgres://"), "{msg}");
-        assert!(!msg.contains("secret"), "{msg}");
-    }
-
-    #[test]
-    fn passwords_are_not_shown() {
-        assert_eq!(
-            redact("postgres://app:s3cret@db:5432/console"),
-            "postgres://app:***@db:5432/console"
-        );
-        assert_eq!(
-            redact("sqlite://data/console.db"),
-            "sqlite://data/console.db"
-        );
     }
 }
