@@ -9,6 +9,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 echo "== first load (dist/) =="
 node bench/first-load.mjs
 echo
+echo "== the first load's floor: a bare Leptos list built as the console is =="
+node bench/first-load-floor.mjs
+echo
 echo "== first paint in Chromium (release webhook-server, dist/) =="
 [ -x target/release/webhook-server ] || cargo build --release -p webhook-server
 node bench/first-paint.mjs
