@@ -67,7 +67,7 @@ pub fn spawn_listener(
     let teller = super::TellsOfChanges(db.clone());
     tokio::spawn(async move {
         let db = &teller.0;
-        let journal_changed = || db.journal.send_modify(|n| *n = n.wrapping_add(1));
+        let journal_changed = || super::wake_journal(&db.journal);
         let missed = || {
             // Work announced meanwhile is found by the next look at the outbox, journal rows
             // by the readers' next look.
